@@ -1,0 +1,166 @@
+"""The ``kg`` command line: a thin layer over :mod:`kg.build`, :mod:`kg.query`,
+:mod:`kg.draw` and :mod:`kg.evaluation`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from kg.errors import GeokgError
+from kg.ingest import DEFAULT_MAX_CHARS
+from kg.pipeline import DEFAULT_MIN_CONFIDENCE
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg", description="Turn news articles about world politics into a knowledge graph."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="extract entities and facts from articles into a graph")
+    b.add_argument("inputs", nargs="*", help="files or folders (default: the bundled sample articles)")
+    b.add_argument("-o", "--out", required=True, help="output: .ttl .trig .nq .nt .jsonld, or a folder / .oxigraph store")
+    b.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE,
+                   help=f"write only facts at least this confident (default {DEFAULT_MIN_CONFIDENCE})")
+    b.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS,
+                   help=f"refuse documents longer than this (default {DEFAULT_MAX_CHARS:,})")
+    b.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    b.add_argument("--validate", action="store_true", help="check the built graph against the SHACL shapes")
+
+    q = sub.add_parser("query", help="run a SPARQL query on a graph")
+    q.add_argument("graph", help="a graph file or store written by kg build")
+    q.add_argument("query", help="SPARQL text, a .rq file, or a competency query name (positions, agreements, "
+                   "deployments, memberships, events, evidence)")
+    q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+
+    d = sub.add_parser("draw", help="draw a relationship diagram")
+    d.add_argument("graph")
+    d.add_argument("-o", "--out", required=True, help="diagram file: .png, .svg or .pdf")
+    d.add_argument("--focus", help="an entity (label, alias or IRI) to centre on")
+    d.add_argument("--depth", type=int, default=1, help="hops around --focus (default 1)")
+    d.add_argument("--kinds", nargs="+", help="fact kinds to draw (position, agreement, deployment, "
+                   "membership, alliance, event)")
+    d.add_argument("--title")
+
+    e = sub.add_parser("eval", help="score extraction against gold annotations")
+    e.add_argument("gold", help="gold annotations (.jsonl, CONTRACT.md §3)")
+    e.add_argument("--json", action="store_true", help="machine-readable output")
+    e.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
+    e.add_argument("--errors", action="store_true", help="list every false positive and false negative")
+    e.add_argument("--curve", action="store_true", help="also print the precision/recall curve over thresholds")
+
+    v = sub.add_parser("validate", help="check a graph against the SHACL shapes")
+    v.add_argument("graph")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="kg: %(message)s", stream=sys.stderr)
+    try:
+        return COMMANDS[args.command](args)
+    except GeokgError as exc:
+        print(f"kg {args.command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"kg {args.command}: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _build(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from kg.build import build
+
+    bar = tqdm(unit="doc", desc="kg build", file=sys.stderr, disable=args.no_progress or None)
+
+    def on_error(error: GeokgError) -> None:
+        tqdm.write(f"kg build: {error}", file=sys.stderr)
+
+    result = build(
+        args.inputs or None,
+        args.out,
+        min_confidence=args.min_confidence,
+        max_chars=args.max_chars,
+        on_document=lambda _doc: bar.update(1),
+        on_error=on_error,
+    )
+    bar.close()
+    if not result.documents:
+        print("kg build: no document could be read; nothing written", file=sys.stderr)
+        return EXIT_ERROR
+    print(
+        f"kg build: {len(result.documents)} documents, {result.facts} facts, "
+        f"{len(result.graph)} triples → {args.out}",
+        file=sys.stderr,
+    )
+    if args.validate:
+        conforms, report = result.graph.validate()
+        if not conforms:
+            print(report, file=sys.stderr)
+            return EXIT_ERROR
+    return EXIT_ERROR if result.errors else EXIT_OK
+
+
+def _query(args: argparse.Namespace) -> int:
+    from kg.graph import KnowledgeGraph
+    from kg.query import format_result, load_query, run_query
+
+    sparql = load_query(args.query)
+    graph = KnowledgeGraph.load(args.graph)
+    name = args.query if args.query.endswith(".rq") or "\n" not in args.query and len(args.query) < 40 else None
+    result = run_query(graph.dataset, sparql, name=name)
+    print(format_result(result, args.format))
+    return EXIT_OK
+
+
+def _draw(args: argparse.Namespace) -> int:
+    from kg.graph import KnowledgeGraph
+
+    graph = KnowledgeGraph.load(args.graph)
+    out = graph.draw(Path(args.out), focus=args.focus, depth=args.depth, kinds=args.kinds, title=args.title)
+    print(f"kg draw: wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from kg.evaluate import evaluate_file
+
+    report, curve = evaluate_file(args.gold, min_confidence=args.min_confidence)
+    if args.json:
+        data = report.as_dict()
+        data["pr_curve"] = [
+            {"threshold": t, "precision": p, "recall": r, "f1": f} for t, p, r, f in curve
+        ]
+        print(json.dumps(data, indent=2))
+        return EXIT_OK
+    print(report.to_text(verbose=False))
+    if args.curve:
+        print("\nthreshold  precision  recall  f1")
+        for t, p, r, f in curve:
+            print(f"{t:9.2f}  {p:9.3f}  {r:6.3f}  {f:.3f}")
+    if args.errors:
+        print()
+        print(report.errors_text())
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from kg.graph import KnowledgeGraph
+
+    conforms, report = KnowledgeGraph.load(args.graph).validate()
+    print("conforms" if conforms else report)
+    return EXIT_OK if conforms else EXIT_ERROR
+
+
+COMMANDS = {"build": _build, "query": _query, "draw": _draw, "eval": _eval, "validate": _validate}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,430 @@
+"""Agreements and treaties: the agreement itself, its parties, when it was signed,
+whom it restricts, its numeric limits and what it prohibits.
+
+An agreement is a named treaty (a gazetteer treaty, a LAW entity, a capitalised
+name ending in Agreement/Treaty/Accord) or a noun phrase headed by an agreement
+noun ("a 1974 atomic energy deal", "the maritime border agreement"). Unnamed
+agreements belong to their document. A bare "the agreement" refers back to the
+last agreement of the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+from kg.dates import year_of
+from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
+from kg.model import AgreementFact, Entity, Limit
+from kg.resolve.mentions import clean_name, slug
+
+_SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT"}
+_NUMERIC = re.compile(r"^\d+([.,]\d+)*$")
+_WEAPON_WORDS = {
+    "weapon", "weapons", "missile", "missiles", "warhead", "warheads", "bomb", "bombs",
+    "arms", "rockets", "mines", "munitions",
+}  # fmt: skip
+_EQUIVALENCE = {"equivalent", "or", "(", "about", "roughly", "around", "approximately"}
+_SUPERSEDED = {"initially", "originally", "previously", "formerly", "once"}
+_LIMIT_CUES = {"maximum", "limit", "limits", "limited", "cap", "capped", "ceiling", "restricted",
+               "restrict", "restricts", "up", "exceed", "no", "banned", "allowed", "permitted"}  # fmt: skip
+
+
+class AgreementExtractor:
+    name = "agreement"
+
+    def __call__(self, ctx: DocContext) -> Iterator[AgreementFact]:
+        nouns = ctx.lex.words("agreement_nouns")
+        last: Entity | None = None
+        by_key: dict[str, AgreementFact] = {}
+        handled: set[int] = set()
+        for token in ctx.doc:
+            if token.i in handled:
+                continue
+            named = self._named_treaty(ctx, token)
+            if named is not None:
+                entity, span = named
+                handled.update(t.i for t in span)
+                anchor = span.root
+            elif token.lemma_.lower() in nouns and token.pos_ in {"NOUN", "PROPN"}:
+                entity = self._generic(ctx, token, last)
+                if entity is None:
+                    continue
+                anchor = token
+            else:
+                continue
+            last = entity
+            fact = self._facts_for(ctx, entity, anchor)
+            if fact is None:
+                continue
+            merged = by_key.get(entity.key)
+            if merged is None:
+                by_key[entity.key] = fact
+            else:
+                _merge(merged, fact)
+        for key, fact in by_key.items():
+            entity = ctx.found.entities[key]
+            if len(entity.label.split()) == 1 and not entity.alt_labels and not fact.parties:
+                # a bare "an agreement" nobody is party to names nothing a reader could look up
+                del ctx.found.entities[key]
+                continue
+            yield fact
+
+    # -- which agreement ----------------------------------------------------
+    def _named_treaty(self, ctx: DocContext, token: Token) -> tuple[Entity, Span] | None:
+        mention = ctx.found.mention_at(token)
+        if mention is None or mention.span.start != token.i:
+            return None
+        if mention.entity.cls in {"Treaty", "Agreement"}:
+            return mention.entity, mention.span
+        if mention.span.label_ == "LAW":
+            entity = Entity(
+                key=f"agreement:{slug(mention.span.text)}",
+                cls="Agreement",
+                label=clean_name(mention.span.text),
+            )
+            return ctx.found.touch(entity, mention.span.sent, 0.8), mention.span
+        return None
+
+    def _generic(self, ctx: DocContext, noun: Token, last: Entity | None) -> Entity | None:
+        lemma = noun.lemma_.lower()
+        lower = noun.lower_
+        doc = noun.doc
+        if lemma == "understanding" and not (noun.i >= 2 and doc[noun.i - 2].lemma_ == "memorandum"):
+            return None
+        if lemma == "memorandum" and noun.i + 2 < len(doc) and doc[noun.i + 2].lower_ == "understanding":
+            pass
+        if lemma == "resolution" and not self._un_resolution(ctx, noun):
+            return None
+        if lemma == "deal" and any(c.lower_ in {"great", "good"} for c in noun.children):
+            return None
+        if lemma == "framework" and not any(c.lemma_ in {"agreement", "accord"} for c in noun.children):
+            return None
+        if noun.dep_ == "compound" and noun.head.lemma_.lower() in ctx.lex.words("agreement_nouns"):
+            return None  # "the AfCFTA agreement" is handled at its head
+        if any(c.lower_ == "principle" for c in noun.subtree if c.i > noun.i):
+            return None  # "an agreement in principle" is a step towards one, not an agreement
+        words = self._name_words(ctx, noun)
+        countries = [e for e in ctx.entities_in(self._modifiers(noun), {"Country"})]
+        named = self._proper_name(noun)
+        if named:
+            key = f"agreement:{slug(named)}"
+            entity = Entity(key=key, cls="Agreement", label=named)
+            return ctx.found.touch(entity, noun.sent, 0.85)
+        name = " ".join(words)
+        if lower in {"agreement", "deal", "treaty", "accord", "pact", "agreements"} and name == lower:
+            # a bare "the agreement": the last agreement the story spoke of
+            if last is not None and last.scope == ctx.document.id or (last is not None and not countries):
+                return last
+            if not any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in noun.children):
+                return None
+        name = name.rstrip("s") if name.endswith("agreements") else name
+        for existing in ctx.found.entities.values():
+            if existing.cls == "Agreement" and existing.scope == ctx.document.id:
+                a, b = set(existing.label.split()), set(name.split())
+                if (a <= b or b <= a) and existing.label.split()[-1] == name.split()[-1]:
+                    if len(existing.label) < len(name):
+                        existing.alt_labels.add(existing.label)
+                        existing.label = name
+                    elif name != existing.label:
+                        existing.alt_labels.add(name)
+                    return ctx.found.touch(existing, noun.sent, 0.8)
+        entity = Entity(
+            key=f"agreement:{slug(ctx.document.id)}:{slug(name)}",
+            cls="Agreement",
+            label=name,
+            scope=ctx.document.id,
+        )
+        return ctx.found.touch(entity, noun.sent, 0.8)
+
+    @staticmethod
+    def _un_resolution(ctx: DocContext, noun: Token) -> bool:
+        left = noun.doc[max(noun.sent.start, noun.i - 5) : noun.i]
+        right = noun.doc[noun.i + 1 : min(noun.sent.end, noun.i + 2)]
+        return any("Security Council" in t.sent.text[:0] or t.text in {"UN", "U.N.", "Council"} for t in left) or any(
+            t.like_num for t in right
+        )
+
+    @staticmethod
+    def _modifiers(noun: Token) -> list[Token]:
+        deps = {"compound", "amod", "nmod", "npadvmod", "nummod"}
+        return [t for c in noun.children if c.dep_ in deps and c.i < noun.i for t in c.subtree]
+
+    def _name_words(self, ctx: DocContext, noun: Token) -> list[str]:
+        """The shortest distinctive description: modifiers and head without articles or years."""
+        tokens = [t for t in noun.subtree if t.i <= noun.i and t.i >= self._left_edge(noun)]
+        words = []
+        for t in tokens:
+            if t.tag_ in _SKIP_TAGS or year_of(t.text) or t.text in {"'s", "’s"}:
+                continue
+            entity = ctx.entity(t)
+            if entity is not None and entity.cls == "Person":
+                continue
+            words.append(t.text if entity is not None and entity.cls not in {"Country"} else t.text.lower()
+                         if t.is_title and entity is None else t.text)
+        if noun.lemma_.lower() == "memorandum":
+            words.append("of understanding")
+        return words
+
+    @staticmethod
+    def _left_edge(noun: Token) -> int:
+        edge = noun.i
+        for child in noun.children:
+            if child.i < noun.i and child.dep_ in {"compound", "amod", "nmod", "det", "nummod", "poss", "npadvmod"}:
+                edge = min(edge, child.left_edge.i)
+        return edge
+
+    @staticmethod
+    def _proper_name(noun: Token) -> str | None:
+        """'the Paris Agreement', 'the North Atlantic Treaty': a capitalised name."""
+        if not noun.text[:1].isupper() or noun.is_sent_start:
+            return None
+        parts = [t for t in noun.subtree if t.i <= noun.i and t.tag_ not in {"DT", "POS"}]
+        if len(parts) < 2 or not all(t.text[:1].isupper() or t.text in {"-", "of", "on", "and"} for t in parts):
+            return None
+        return clean_name(noun.doc[parts[0].i : noun.i + 1].text)
+
+    # -- what is said of it ---------------------------------------------------
+    def _facts_for(self, ctx: DocContext, entity: Entity, anchor: Token) -> AgreementFact | None:
+        sent = anchor.sent
+        mode = modality(anchor, ctx.lex)
+        confidence = scaled(0.85, mode)
+        if confidence is None:
+            return None
+        fact = AgreementFact(agreement=ctx.use(entity, sent), evidence=[ctx.evidence(sent, confidence)])
+        # parties named inside the agreement's name ("the Turkish-Libyan border agreement")
+        for country in ctx.entities_in(self._modifiers(anchor), {"Country"}):
+            fact.parties.add(ctx.use(country, sent))
+        for token in self._modifiers(anchor):
+            year = year_of(token.text)
+            if year:
+                fact.year = year
+        # "agreement with X" / "agreement between X and Y"
+        for child in anchor.children:
+            if child.dep_ == "prep" and child.lower_ in {"with", "between", "among"}:
+                for e in ctx.entities_in(child.subtree, ACTOR_CLASSES | {"Person"}):
+                    self._add_party(ctx, fact, e, sent)
+                if child.lower_ == "with":
+                    subject = self._clause_subject(ctx, anchor)
+                    if subject is not None:
+                        self._add_party(ctx, fact, subject, sent)
+        verb = self._governing_verb(anchor)
+        sign_verbs = ctx.lex.words("agreement_sign_verbs")
+        if verb is not None and verb.lemma_ in sign_verbs and modality(verb, ctx.lex) != "negated":
+            self._from_sign_verb(ctx, fact, verb, sent)
+        # participial or relative "signed with X in 2001" attached to the agreement
+        for child in anchor.children:
+            if child.dep_ in {"acl", "relcl"} and child.lemma_ in sign_verbs:
+                self._from_sign_verb(ctx, fact, child, sent, subject_is_agreement=child.dep_ == "acl")
+        if anchor.dep_ in {"nsubj", "nsubjpass"}:
+            for child in anchor.head.children:
+                if child.dep_ == "advcl" and child.lemma_ in sign_verbs:
+                    self._from_sign_verb(ctx, fact, child, sent, subject_is_agreement=True)
+        self._restrictions(ctx, fact, anchor, sent)
+        return fact
+
+    def _add_party(self, ctx: DocContext, fact: AgreementFact, entity: Entity, sent: Span) -> None:
+        if entity.cls == "Person":
+            country = ctx.country_of(entity)
+            if country is None:
+                return
+            entity = country
+        if entity.cls in ACTOR_CLASSES:
+            fact.parties.add(ctx.use(entity, sent))
+
+    def _from_sign_verb(
+        self, ctx: DocContext, fact: AgreementFact, verb: Token, sent: Span, subject_is_agreement: bool = False
+    ) -> None:
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "agent"} and not subject_is_agreement:
+                nodes = [child, *child.conjuncts] if child.dep_ == "nsubj" else list(child.subtree)
+                for node in nodes:
+                    entity = self._resolve(ctx, node)
+                    if entity is not None:
+                        self._add_party(ctx, fact, entity, sent)
+            if child.dep_ == "prep" and child.lower_ in {"with", "between", "by", "among"}:
+                for e in ctx.entities_in(child.subtree, ACTOR_CLASSES | {"Person"}):
+                    self._add_party(ctx, fact, e, sent)
+            if child.dep_ == "prep" and child.lower_ in {"in", "on"}:
+                for grand in child.subtree:
+                    year = year_of(grand.text)
+                    if year and fact.year is None:
+                        fact.year = year
+            if child.dep_ in {"npadvmod"} and year_of(child.text):
+                fact.year = fact.year or year_of(child.text)
+        if fact.year is None and fact.date is None:
+            day = ctx.day(verb)
+            if day is not None:
+                fact.date = day
+                fact.year = day.year
+
+    def _resolve(self, ctx: DocContext, token: Token) -> Entity | None:
+        entity = ctx.entity(token)
+        if entity is not None:
+            return entity
+        if token.lower_ in {"it", "they", "we"}:
+            return _pronoun_antecedent(ctx, token)
+        for child in token.children:
+            if child.dep_ in {"compound", "amod"} and ctx.entity(child) is not None:
+                return ctx.entity(child)
+        return None
+
+    def _clause_subject(self, ctx: DocContext, anchor: Token) -> Entity | None:
+        """The subject of the clause an 'under/with X' agreement phrase hangs on."""
+        node = anchor
+        for _ in range(4):
+            if node.pos_ in {"VERB", "AUX"}:
+                for child in node.children:
+                    if child.dep_ in {"nsubj", "nsubjpass"}:
+                        return self._resolve(ctx, child)
+            if node.head is node:
+                break
+            node = node.head
+        return None
+
+    @staticmethod
+    def _governing_verb(anchor: Token) -> Token | None:
+        if anchor.dep_ in {"dobj", "nsubjpass", "attr"} and anchor.head.pos_ in {"VERB", "AUX"}:
+            return anchor.head
+        if anchor.dep_ == "pobj" and anchor.head.dep_ == "prep" and anchor.head.head.pos_ == "VERB":
+            if anchor.head.lower_ in {"into", "to", "on"}:
+                return anchor.head.head
+        if anchor.dep_ == "conj":
+            return AgreementExtractor._governing_verb(anchor.head)
+        return None
+
+    def _restrictions(self, ctx: DocContext, fact: AgreementFact, anchor: Token, sent: Span) -> None:
+        restrict = ctx.lex.words("restrict_verbs")
+        superseded = any(t.lower_ in _SUPERSEDED for t in sent)
+        verbs = [t for t in sent if t.lemma_ in restrict and t.pos_ in {"VERB", "ADJ"}]
+        for verb in verbs:
+            if modality(verb, ctx.lex) != "asserted":
+                continue
+            for child in verb.children:
+                if child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and verb.tag_ != "VBN"):
+                    entity = self._resolve(ctx, child)
+                    if entity is None and child.dep_ == "nsubjpass":
+                        continue
+                    if entity is not None and entity.cls == "Country":
+                        fact.restricts.add(ctx.use(entity, sent))
+            if verb.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+                for child in verb.head.children:
+                    if child.dep_ == "nsubj":
+                        entity = self._resolve(ctx, child)
+                        if entity is not None and entity.cls == "Country":
+                            fact.restricts.add(ctx.use(entity, sent))
+            for weapon in self._prohibited(ctx, verb):
+                fact.prohibits.add(ctx.use(weapon, sent))
+        if verbs or any(t.lower_ in _LIMIT_CUES for t in sent):
+            if not superseded:
+                for limit in self._limits(ctx, sent):
+                    if limit not in fact.limits:
+                        fact.limits.append(limit)
+
+    def _prohibited(self, ctx: DocContext, verb: Token) -> list[Entity]:
+        """'banned from building nuclear weapons' → the weapon system."""
+        out = []
+        if verb.lemma_ not in {"ban", "bar", "prohibit", "forbid"}:
+            return out
+        for token in verb.subtree:
+            if token.lower_ in _WEAPON_WORDS and token.pos_ == "NOUN" and token.dep_ in {"dobj", "pobj"}:
+                words = [t.text.lower() for t in token.subtree if t.i <= token.i and t.tag_ not in _SKIP_TAGS
+                         and t.lower_ not in {"own", "its", "their"}]
+                name = " ".join(words)
+                out.append(Entity(key=f"weapon:{slug(name)}", cls="WeaponSystem", label=name))
+                break
+        return out
+
+    def _limits(self, ctx: DocContext, sent: Span) -> list[Limit]:
+        units = {form: unit for unit, forms in ctx.lex.raw["units"].items() for form in forms}
+        quantities = {w: q for q, words in ctx.lex.raw["limit_quantities"].items() for w in words}
+        limits: list[Limit] = []
+        tokens = list(sent)
+        for i, token in enumerate(tokens):
+            if not (token.like_num or token.lower_ in {"one", "two", "three", "half"}):
+                continue
+            value = _number(token.text)
+            if value is None:
+                continue
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            unit = None
+            if nxt is not None:
+                unit = units.get(nxt.lower_) or units.get(nxt.lemma_.lower())
+                if unit is None and nxt.text == "%":
+                    unit = "percent"
+            quantity = None
+            if unit is None and nxt is not None and nxt.lemma_.lower() in quantities:
+                unit, quantity = "count", quantities[nxt.lemma_.lower()]
+            if unit is None:
+                continue
+            window = [t.lower_ for t in tokens[max(0, i - 3) : i]]
+            if any(w in _EQUIVALENCE for w in window[-2:]):
+                continue
+            if quantity is None:
+                quantity = self._quantity_before(tokens, i, quantities, unit)
+            if quantity is None:
+                continue
+            limit = Limit(quantity=quantity, value=value, unit=unit)
+            if limit not in limits:
+                limits.append(limit)
+        return limits
+
+    @staticmethod
+    def _quantity_before(tokens, i: int, quantities: dict[str, str], unit: str) -> str | None:
+        for j in range(i - 1, max(-1, i - 8), -1):
+            word = tokens[j].lemma_.lower()
+            if word in quantities:
+                return quantities[word]
+            if tokens[j].text in {";", "."}:
+                break
+        if unit in {"km", "mi"}:
+            return "range"
+        if unit == "percent":
+            return "enrichment"
+        return None
+
+
+def _number(text: str) -> float | None:
+    words = {"one": 1.0, "two": 2.0, "three": 3.0, "half": 0.5}
+    if text.lower() in words:
+        return words[text.lower()]
+    text = text.replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _pronoun_antecedent(ctx: DocContext, pronoun: Token) -> Entity | None:
+    """'it' / 'its': the actor that opens the sentence, else the subject of an earlier one."""
+    sent = pronoun.sent
+    for token in sent[: min(4, pronoun.i - sent.start)]:
+        entity = ctx.entity(token)
+        if entity is not None and entity.cls in ACTOR_CLASSES:
+            return entity
+    root = sent.root
+    for child in root.children:
+        if child.dep_ in {"nsubj", "nsubjpass"} and child.i < pronoun.i:
+            entity = ctx.entity(child)
+            if entity is not None and entity.cls in ACTOR_CLASSES:
+                return entity
+    for mention in sorted(ctx.found.mentions, key=lambda m: -m.span.start):
+        if mention.span.start >= sent.start or mention.entity.cls != "Country":
+            continue
+        if mention.span.root.dep_ in {"nsubj", "nsubjpass"} or mention.span.start == mention.span.sent.start:
+            return mention.entity
+    return None
+
+
+def _merge(into: AgreementFact, other: AgreementFact) -> None:
+    into.parties |= other.parties
+    into.restricts |= other.restricts
+    into.prohibits |= other.prohibits
+    into.year = into.year or other.year
+    into.date = into.date or other.date
+    for limit in other.limits:
+        if limit not in into.limits:
+            into.limits.append(limit)
+    into.evidence.extend(e for e in other.evidence if e not in into.evidence)

@@ -1,0 +1,125 @@
+"""What every extractor sees of one document: the parse, the resolved entities,
+the document's date, and helpers for evidence and modality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.dates import day_for
+from kg.gazetteer import Gazetteer
+from kg.lexicon import Lexicon
+from kg.model import Document, Entity, Evidence, Fact
+from kg.resolve.mentions import DocEntities
+
+# Entity classes that can act as states or state-like parties.
+ACTOR_CLASSES = {"Country", "Organization", "InternationalOrganization", "GovernmentBody", "ArmedForces"}
+ORG_CLASSES = {"Organization", "InternationalOrganization", "GovernmentBody", "ArmedForces"}
+
+
+@dataclass
+class DocContext:
+    doc: Doc
+    document: Document
+    found: DocEntities
+    gaz: Gazetteer
+    lex: Lexicon
+    facts: list[Fact] = field(default_factory=list)
+    # person key -> (role, jurisdiction key) found so far, in document order
+    roles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.document.date
+
+    def entity(self, token: Token) -> Entity | None:
+        return self.found.entity_at(token)
+
+    def entities_in(self, tokens, classes: set[str] | None = None) -> list[Entity]:
+        """Distinct entities mentioned among ``tokens``, in order."""
+        seen: dict[str, Entity] = {}
+        for token in tokens:
+            entity = self.found.entity_at(token)
+            if entity is not None and (classes is None or entity.cls in classes):
+                seen.setdefault(entity.key, entity)
+        return list(seen.values())
+
+    def evidence(self, sent: Span, confidence: float) -> Evidence:
+        return Evidence(
+            self.document.id,
+            sent.text.strip(),
+            sent.start_char,
+            sent.end_char,
+            round(max(0.0, min(1.0, confidence)), 3),
+        )
+
+    def use(self, entity: Entity, sent: Span) -> str:
+        """Register an entity a fact refers to and return its key."""
+        return self.found.touch(entity, sent, 0.9).key
+
+    def day(self, anchor: Token) -> dt.date | None:
+        """The day the clause of ``anchor`` names, resolved against the document date."""
+        return day_for(anchor, self.date)
+
+    def country_of(self, entity: Entity) -> Entity | None:
+        """The country a person or body belongs to, when the document or gazetteer says so."""
+        if entity.cls == "Country":
+            return entity
+        for _, jurisdiction in self.roles.get(entity.key, []):
+            target = self.found.entities.get(jurisdiction)
+            if target is not None and target.cls == "Country":
+                return target
+        spell = self.found.leaders.get(entity.key)
+        if spell is not None:
+            entry = self.gaz.entry(spell.country)
+            if entry is not None:
+                from kg.resolve.mentions import entity_from_gazetteer
+
+                return self.found.entities.get(entry.key) or entity_from_gazetteer(entry)
+        return None
+
+
+def modality(token: Token, lex: Lexicon) -> str:
+    """'asserted', 'negated' or 'hypothetical' for the clause that governs ``token``.
+
+    Walks up from the token through its verbs: a negation, a conditional or a
+    modal/intention verb on the way makes the statement not a plain fact.
+    """
+    negative_verbs = lex.words("negative_verbs")
+    hypothetical_verbs = lex.words("hypothetical_verbs")
+    modals = lex.words("modal_hypothetical")
+    marks = lex.words("conditional_marks")
+    node = token
+    steps = 0
+    while steps < 6:
+        steps += 1
+        if node.pos_ in {"VERB", "AUX"} or node.dep_ == "ROOT":
+            for child in node.children:
+                if child.dep_ == "neg" or child.lower_ in {"not", "never", "n't", "no"}:
+                    return "negated"
+                if child.dep_ == "aux" and child.lower_ in modals:
+                    return "hypothetical"
+                if child.dep_ == "mark" and child.lower_ in marks:
+                    return "hypothetical"
+            if node.lemma_ in negative_verbs and node is not token:
+                return "negated"
+            if node.lemma_ in hypothetical_verbs and node is not token:
+                return "hypothetical"
+        if node.head is node:
+            break
+        if node.dep_ in {"advcl", "relcl", "acl"} and node.pos_ in {"VERB", "AUX"}:
+            # Stop at a clause boundary; the clause's own markers were checked.
+            break
+        node = node.head
+    return "asserted"
+
+
+def scaled(confidence: float, mode: str) -> float | None:
+    """Confidence after modality: None drops the fact, hypotheticals fall below the default."""
+    if mode == "negated":
+        return None
+    if mode == "hypothetical":
+        return confidence * 0.4
+    return confidence

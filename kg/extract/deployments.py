@@ -1,0 +1,191 @@
+"""Troop deployments: which country has how many troops in which other country.
+
+Anchored on troop nouns ("troops", "soldiers", "peacekeepers", ...). The sender is
+a country modifying the noun ("28,500 US troops", "American soldiers"), the
+subject of a sending verb or the object of "from"; the host is the object of
+"in"/"to"/"into" on the noun or its verb, or the subject of "host". The count is
+the number modifying the noun.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from spacy.tokens import Token
+
+from kg.extract.context import DocContext, modality, scaled
+from kg.model import Deployment, Entity
+
+_HOST_PREPS = {"in", "to", "into", "inside", "across", "throughout"}
+_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
+_WORD_NUMBERS = {
+    "hundred": 100, "thousand": 1000, "dozen": 12, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "fifty": 50,
+}  # fmt: skip
+
+
+def parse_count(tokens: list[Token]) -> int | None:
+    """'28,500' → 28500, '4.5 million' → 4500000, 'two thousand' → 2000."""
+    value: float | None = None
+    for token in tokens:
+        text = token.text.replace(",", "")
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+        if number is not None and value is None:
+            value = number
+        elif token.lower_ in {"thousand", "million"}:
+            value = (value or 1) * (1000 if token.lower_ == "thousand" else 1_000_000)
+        elif token.lower_ in _WORD_NUMBERS and value is None:
+            value = _WORD_NUMBERS[token.lower_]
+    return int(value) if value else None
+
+
+class DeploymentExtractor:
+    name = "deployment"
+
+    def __call__(self, ctx: DocContext) -> Iterator[Deployment]:
+        nouns = ctx.lex.words("troop_nouns")
+        for token in ctx.doc:
+            if token.lower_ not in nouns or token.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            if ctx.entity(token) is not None:  # part of a name ("Syrian Democratic Forces")
+                continue
+            deployment = self._from_noun(ctx, token)
+            if deployment is not None:
+                yield deployment
+
+    def _from_noun(self, ctx: DocContext, noun: Token) -> Deployment | None:
+        sent = noun.sent
+        count = self._count(noun)
+        sender = self._sender(ctx, noun)
+        host = self._host(ctx, noun)
+        if sender is None or host is None or sender.key == host.key:
+            return None
+        if host.cls != "Country" or sender.cls != "Country":
+            return None
+        if noun.lower_ in {"force", "forces", "advisers", "instructors", "boots"} and count is None:
+            if not self._has_deploy_verb(ctx, noun):
+                return None
+        verb = self._verb(noun)
+        if verb is not None and verb.lemma_ in ctx.lex.words("withdraw_verbs"):
+            return None
+        mode = modality(noun, ctx.lex)
+        confidence = scaled(0.9 if count else 0.75, mode)
+        if confidence is None:
+            return None
+        return Deployment(
+            sender=ctx.use(sender, sent),
+            host=ctx.use(host, sent),
+            count=count,
+            observed_on=ctx.date,
+            evidence=[ctx.evidence(sent, confidence)],
+        )
+
+    @staticmethod
+    def _count(noun: Token) -> int | None:
+        numbers = [c for c in noun.children if c.dep_ == "nummod" or c.like_num]
+        for number in numbers:
+            parts = [t for t in number.subtree if t.like_num or t.lower_ in {"thousand", "million"}]
+            count = parse_count(parts)
+            if count:
+                return count
+        return None
+
+    @staticmethod
+    def _verb(noun: Token) -> Token | None:
+        node = noun
+        for _ in range(3):
+            if node.pos_ in {"VERB", "AUX"}:
+                return node
+            if node.head is node:
+                return None
+            node = node.head
+        return None
+
+    def _has_deploy_verb(self, ctx: DocContext, noun: Token) -> bool:
+        verb = self._verb(noun)
+        return verb is not None and verb.lemma_ in ctx.lex.words("deploy_verbs")
+
+    def _sender(self, ctx: DocContext, noun: Token) -> Entity | None:
+        for child in noun.children:
+            if child.dep_ in {"compound", "amod", "nmod", "poss"}:
+                entity = ctx.entity(child)
+                if entity is not None and entity.cls == "Country":
+                    return entity
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "from":
+                entity = _pobj_entity(ctx, child)
+                if entity is not None:
+                    return entity
+        verb = self._verb(noun)
+        if verb is not None and verb.lemma_ in ctx.lex.words("deploy_verbs") - {"host"}:
+            for child in verb.children:
+                if child.dep_ in {"nsubj", "nsubjpass"} and child.dep_ == "nsubj":
+                    entity = ctx.entity(child)
+                    if entity is not None and entity.cls == "Country":
+                        return entity
+            # "X committed to send troops": the subject of the governing verb.
+            head = verb.head
+            if verb.dep_ in {"xcomp", "advcl", "pcomp", "ccomp"}:
+                for child in head.children:
+                    if child.dep_ == "nsubj":
+                        entity = ctx.entity(child)
+                        if entity is not None and entity.cls == "Country":
+                            return entity
+                if head.dep_ in {"pcomp", "pobj", "prep", "advcl"}:
+                    top = head
+                    while top.dep_ not in {"ROOT"} and top.head is not top:
+                        top = top.head
+                    for child in top.children:
+                        if child.dep_ == "nsubj" and ctx.entity(child) is not None:
+                            entity = ctx.entity(child)
+                            if entity.cls == "Country":
+                                return entity
+        return None
+
+    def _host(self, ctx: DocContext, noun: Token) -> Entity | None:
+        candidates = [noun]
+        verb = self._verb(noun)
+        if verb is not None:
+            candidates.append(verb)
+        for node in candidates:
+            for child in node.children:
+                if child.dep_ == "prep" and child.lower_ in _HOST_PREPS:
+                    entity = _pobj_entity(ctx, child)
+                    if entity is not None:
+                        return _as_country(ctx, entity)
+        if verb is not None and verb.lemma_ == "host":
+            for child in verb.children:
+                if child.dep_ == "nsubj":
+                    entity = ctx.entity(child)
+                    if entity is not None:
+                        return _as_country(ctx, entity)
+        return None
+
+
+def _pobj_entity(ctx: DocContext, prep: Token) -> Entity | None:
+    for child in prep.children:
+        if child.dep_ == "pobj":
+            for token in child.subtree:
+                entity = ctx.entity(token)
+                if entity is not None and entity.cls in {"Country", "City"}:
+                    return entity
+    return None
+
+
+def _as_country(ctx: DocContext, entity: Entity) -> Entity | None:
+    """A city stands for its country when troops are stationed there."""
+    if entity.cls == "Country":
+        return entity
+    if entity.cls == "City":
+        entry = ctx.gaz.entry(entity.key)
+        if entry is not None and entry.country:
+            country = ctx.gaz.entry(entry.country)
+            if country is not None:
+                from kg.resolve.mentions import entity_from_gazetteer
+
+                return ctx.found.entities.get(country.key) or entity_from_gazetteer(country)
+    return None

@@ -1,0 +1,546 @@
+"""Events: missile and nuclear tests, military exercises, meetings, phone calls and
+arms sales, with who did them, with whom, where and when.
+
+Each event is anchored on a trigger: a verb with a fitting object ("fired a
+ballistic missile", "sell military equipment") or an event noun ("a phone call
+with", "joint exercises", "a summit in Cairo"). Actors come from the trigger's
+dependents (subject, "by", "with", "between", possessive and compound
+modifiers), the place from "in/at/from" phrases, the date from the sentence's
+day expression resolved against the document date. Later mentions of an event
+without actors ("the missile test") add evidence to the last event of that type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
+from kg.model import Entity, Event
+
+_PLACE_CLASSES = {"City", "Country", "Place"}
+_ATTACK_PREPS = {"at", "against", "on", "toward", "towards"}
+_ATTACK_WORDS = {"targeting", "targeted", "target", "hitting", "struck", "strike", "attack", "kill", "killing"}
+_GROUP_NOUNS = {"delegations", "delegation", "leaders", "ministers", "officials", "representatives", "heads",
+                "diplomats", "envoys", "negotiators", "forces", "troops", "militaries", "navies", "sides"}  # fmt: skip
+_LABELS = {
+    "MissileTest": "missile test",
+    "NuclearTest": "nuclear test",
+    "MilitaryExercise": "military exercise",
+    "Meeting": "meeting",
+    "PhoneCall": "phone call",
+    "ArmsSale": "arms sale",
+}
+
+
+@dataclass
+class _Draft:
+    type: str
+    anchor: Token
+    agent: Entity | None = None
+    participants: list[Entity] = field(default_factory=list)
+    targets: list[Entity] = field(default_factory=list)
+    location: Entity | None = None
+    date: dt.date | None = None
+    name: Entity | None = None
+    definite: bool = False
+    confidence: float = 0.8
+
+    def actors(self) -> set[str]:
+        keys = {p.key for p in self.participants}
+        if self.agent is not None:
+            keys.add(self.agent.key)
+        return keys
+
+
+class EventExtractor:
+    name = "event"
+
+    def __call__(self, ctx: DocContext) -> Iterator[Event]:
+        drafts: list[_Draft] = []
+        used: set[int] = set()
+        for token in ctx.doc:
+            if token.i in used:
+                continue
+            draft = self._noun_trigger(ctx, token) or self._verb_trigger(ctx, token)
+            if draft is None:
+                continue
+            used.update(t.i for t in draft.anchor.subtree if t.i >= draft.anchor.i - 1 and t.i <= draft.anchor.i)
+            mode = modality(draft.anchor, ctx.lex)
+            confidence = scaled(draft.confidence, mode)
+            if confidence is None:
+                continue
+            draft.confidence = confidence
+            drafts.append(draft)
+        yield from self._merge(ctx, drafts)
+
+    # -- triggers -------------------------------------------------------------
+    def _noun_trigger(self, ctx: DocContext, token: Token) -> _Draft | None:
+        if token.pos_ not in {"NOUN", "PROPN"} or ctx.entity(token) is not None and token.ent_type_ != "EVENT":
+            return None
+        two = f"{token.lower_} {token.nbor(1).lower_}" if token.i + 1 < len(token.doc) else ""
+        prev = f"{token.nbor(-1).lower_} {token.lower_}" if token.i > 0 else ""
+        for kind in _LABELS:
+            nouns = ctx.lex.event(kind, "nouns")
+            if kind == "ArmsSale":
+                if prev in nouns and prev.split()[0] in {"arms", "weapons"}:
+                    return self._arms_sale_noun(ctx, token)
+                if token.lower_ in {"sale", "sales", "purchase", "purchases"} and self._weapon_object(ctx, token):
+                    return self._arms_sale_noun(ctx, token)
+                continue
+            if kind == "PhoneCall":
+                if prev in nouns or two in nouns:
+                    return self._generic_noun(ctx, token if prev in nouns else token.nbor(1), kind)
+                continue
+            if kind in {"MissileTest", "NuclearTest"}:
+                if prev in nouns:
+                    return self._generic_noun(ctx, token, kind)
+                continue
+            if token.lower_ in nouns or prev in nouns and len(prev.split()) == 2:
+                if kind == "MilitaryExercise" and not self._military_context(ctx, token):
+                    continue
+                if kind == "Meeting" and token.lower_ in {"session", "conference"} and not any(
+                    c.lower_ in {"summit"} for c in token.children
+                ):
+                    continue
+                return self._generic_noun(ctx, token, kind)
+        return None
+
+    def _verb_trigger(self, ctx: DocContext, token: Token) -> _Draft | None:
+        if token.pos_ != "VERB":
+            return None
+        lemma = token.lemma_.lower()
+        if lemma in ctx.lex.event("MissileTest", "verbs"):
+            obj = self._object(token, ctx.lex.event("MissileTest", "objects"))
+            if obj is not None and not self._is_attack(token, obj):
+                draft = _Draft("MissileTest", token, confidence=0.85)
+                draft.agent = self._subject_actor(ctx, token)
+                self._places(ctx, draft, [token, obj], from_is_location=True)
+                draft.date = ctx.day(token)
+                return draft if draft.agent is not None else None
+        if lemma in {"meet", "visit", "host", "receive", "gather", "confer"}:
+            return self._meeting_verb(ctx, token)
+        if lemma in {"phone", "telephone"} or (
+            lemma in {"speak", "talk", "call"} and self._phone_marker(token)
+        ):
+            draft = _Draft("PhoneCall", token, confidence=0.85)
+            subjects = self._subject_actors(ctx, token)
+            others = self._prep_actors(ctx, token, {"with", "to"}) + self._dobj_actors(ctx, token)
+            draft.participants = _unique(subjects + others)
+            draft.date = ctx.day(token)
+            return draft if len(draft.participants) >= 2 else None
+        if lemma in ctx.lex.event("ArmsSale", "verbs"):
+            obj = self._object(token, ctx.lex.event("ArmsSale", "objects"))
+            if obj is not None and self._weapon_object(ctx, obj, direct=True):
+                return self._arms_sale_verb(ctx, token, obj)
+        return None
+
+    # -- shapes ---------------------------------------------------------------
+    def _generic_noun(self, ctx: DocContext, noun: Token, kind: str) -> _Draft | None:
+        draft = _Draft(kind, noun, definite=any(c.lower_ == "the" for c in noun.children))
+        agents: list[Entity] = []
+        participants: list[Entity] = []
+        for child in noun.children:
+            if child.dep_ in {"poss", "compound", "amod", "nmod"}:
+                for node in (child, *child.conjuncts):
+                    named = ctx.entity(node)
+                    if (
+                        kind == "MilitaryExercise"
+                        and named is not None
+                        and named.cls in {"Organization", "Event"}
+                        and node.dep_ in {"compound", "nmod"}
+                    ):
+                        draft.name = named
+                        named.cls = "Event"
+                        continue
+                    entity = self._actor(ctx, node)
+                    if entity is not None:
+                        (agents if child.dep_ == "poss" else participants).append(entity)
+            if child.dep_ == "prep" and child.lower_ in {"by", "of"}:
+                agents.extend(self._prep_object_actors(ctx, child))
+            if child.dep_ == "prep" and child.lower_ in {"with", "between", "among"}:
+                participants.extend(self._prep_object_actors(ctx, child))
+        if kind == "MilitaryExercise" and draft.name is None:
+            draft.name = self._exercise_name(ctx, noun)
+        verb = self._head_verb(noun)
+        if verb is not None:
+            subjects = self._subject_actors(ctx, verb)
+            tests = kind in {"MissileTest", "NuclearTest"}
+            doing = verb.lemma_ in {"conduct", "carry", "hold", "stage", "perform"}
+            if (noun.dep_ in {"dobj", "pobj", "nsubjpass", "attr"} or noun.head.dep_ == "prep") and (
+                doing or not tests
+            ):
+                participants.extend(subjects)
+            if noun.dep_ in {"nsubj", "nsubjpass"}:
+                for child in verb.children:
+                    if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+                        participants.extend(self._prep_object_actors(ctx, child))
+        if kind in {"MissileTest", "NuclearTest"}:
+            draft.agent = agents[0] if agents else (participants[0] if participants else None)
+            draft.participants = []
+        else:
+            draft.participants = _unique(agents + participants)
+        self._places(ctx, draft, [noun] + ([verb] if verb is not None else []))
+        draft.date = ctx.day(noun)
+        return draft
+
+    def _meeting_verb(self, ctx: DocContext, verb: Token) -> _Draft | None:
+        draft = _Draft("Meeting", verb, confidence=0.85)
+        lemma = verb.lemma_.lower()
+        subjects = self._subject_actors(ctx, verb)
+        others = self._prep_actors(ctx, verb, {"with"}) + self._dobj_actors(ctx, verb)
+        if lemma == "visit":
+            place = next((ctx.entity(c) for c in verb.children if c.dep_ == "dobj" and ctx.entity(c)), None)
+            if place is not None and place.cls in {"City", "Country"}:
+                draft.location = place
+                host = self._country_for_place(ctx, place)
+                others = [host] if host is not None else []
+        draft.participants = _unique(subjects + others)
+        if draft.location is None:
+            self._places(ctx, draft, [verb])
+        draft.date = ctx.day(verb)
+        if len(draft.participants) < 2 and not (draft.participants and draft.location):
+            return None
+        return draft
+
+    def _arms_sale_noun(self, ctx: DocContext, noun: Token) -> _Draft:
+        draft = _Draft("ArmsSale", noun, confidence=0.75)
+        obj = self._weapon_object(ctx, noun) or noun
+        draft.agent = self._origin(ctx, obj)
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in {"by", "to"}:
+                draft.participants.extend(self._prep_object_actors(ctx, child))
+        draft.date = ctx.day(noun)
+        return draft
+
+    def _arms_sale_verb(self, ctx: DocContext, verb: Token, obj: Token) -> _Draft | None:
+        draft = _Draft("ArmsSale", verb, confidence=0.8)
+        lemma = verb.lemma_.lower()
+        subject = self._subject_actor(ctx, verb) or self._subject_actor(ctx, verb.head)
+        recipients = self._prep_actors(ctx, verb, {"to"}) + self._prep_actors(ctx, obj, {"to"})
+        if lemma in {"buy", "purchase", "acquire", "order"}:
+            draft.participants = [subject] if subject else []
+            draft.agent = self._origin(ctx, obj) or next(iter(self._prep_actors(ctx, verb, {"from"})), None)
+        else:
+            draft.agent = subject if subject is not None and subject.cls == "Country" else self._origin(ctx, obj)
+            if draft.agent is None and subject is not None:
+                draft.agent = ctx.country_of(subject)
+            draft.participants = _unique(recipients)
+        if draft.agent is None or not draft.participants:
+            return None
+        draft.date = ctx.day(verb)
+        return draft
+
+    # -- helpers ----------------------------------------------------------------
+    def _actor(self, ctx: DocContext, token: Token) -> Entity | None:
+        entity = ctx.entity(token)
+        if entity is None and token.lower_ in {"it", "they", "its", "their"}:
+            from kg.extract.agreements import _pronoun_antecedent
+
+            entity = _pronoun_antecedent(ctx, token)
+        if entity is not None and (entity.cls in ACTOR_CLASSES or entity.cls == "Person"):
+            return entity
+        return None
+
+    def _subject_actors(self, ctx: DocContext, verb: Token) -> list[Entity]:
+        out: list[Entity] = []
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if not subjects and verb.dep_ in {"conj", "xcomp", "advcl"}:
+            subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+        for subject in subjects:
+            for node in (subject, *subject.conjuncts):
+                entity = self._actor(ctx, node)
+                if entity is not None:
+                    out.append(entity)
+                elif node.lower_ in _GROUP_NOUNS:
+                    out.extend(self._group_members(ctx, node))
+        return _unique(out)
+
+    def _subject_actor(self, ctx: DocContext, verb: Token) -> Entity | None:
+        actors = self._subject_actors(ctx, verb)
+        return actors[0] if actors else None
+
+    def _group_members(self, ctx: DocContext, noun: Token) -> list[Entity]:
+        """'the delegations of X, Y and Z' / 'US and South Korean forces'."""
+        out = []
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                out.extend(self._prep_object_actors(ctx, child))
+            if child.dep_ in {"compound", "amod", "nmod"}:
+                for node in (child, *child.conjuncts):
+                    entity = self._actor(ctx, node)
+                    if entity is not None:
+                        out.append(entity)
+        return out
+
+    def _prep_actors(self, ctx: DocContext, head: Token, preps: set[str]) -> list[Entity]:
+        out = []
+        nodes = [head, *[c for c in head.children if c.dep_ == "conj" and c.pos_ != "VERB"]]
+        for node in nodes:
+            for child in node.children:
+                if child.dep_ == "prep" and child.lower_ in preps:
+                    out.extend(self._prep_object_actors(ctx, child))
+        # "met with X, then with Y": a conjoined second prepositional phrase
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in preps:
+                for conj in child.conjuncts:
+                    if conj.lower_ in preps:
+                        out.extend(self._prep_object_actors(ctx, conj))
+        return out
+
+    def _prep_object_actors(self, ctx: DocContext, prep: Token) -> list[Entity]:
+        out = []
+        for child in prep.children:
+            if child.dep_ in {"pobj", "pcomp"}:
+                for node in (child, *child.conjuncts):
+                    entity = self._actor(ctx, node)
+                    if entity is None and node.lower_ in _GROUP_NOUNS:
+                        out.extend(self._group_members(ctx, node))
+                        continue
+                    if entity is None:
+                        entity = self._person_in(ctx, node)
+                    if entity is not None:
+                        out.append(entity)
+        return out
+
+    def _person_in(self, ctx: DocContext, node: Token) -> Entity | None:
+        """The person a title phrase ends with ('his counterpart Moon Jae-in')."""
+        for token in node.subtree:
+            entity = ctx.entity(token)
+            if entity is not None and entity.cls == "Person":
+                return entity
+        return None
+
+    def _dobj_actors(self, ctx: DocContext, verb: Token) -> list[Entity]:
+        out = []
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                for node in (child, *child.conjuncts):
+                    entity = self._actor(ctx, node) or self._person_in(ctx, node)
+                    if entity is not None:
+                        out.append(entity)
+        return out
+
+    @staticmethod
+    def _object(verb: Token, objects: frozenset[str]) -> Token | None:
+        for child in verb.children:
+            if child.dep_ in {"dobj", "nsubjpass"}:
+                words = {child.lower_, child.lemma_.lower()}
+                words |= {f"{c.lower_} {child.lower_}" for c in child.children if c.dep_ in {"compound", "amod"}}
+                if words & objects:
+                    return child
+        return None
+
+    @staticmethod
+    def _is_attack(verb: Token, obj: Token) -> bool:
+        for node in (verb, obj):
+            for child in node.children:
+                if child.dep_ == "prep" and child.lower_ in _ATTACK_PREPS:
+                    objects = [g for g in child.children if g.dep_ == "pobj"]
+                    if any(g.ent_type_ not in {"DATE", "TIME"} for g in objects):
+                        return True
+                if child.lower_ in _ATTACK_WORDS or child.lemma_ in _ATTACK_WORDS:
+                    return True
+        return any(t.lower_ in _ATTACK_WORDS for t in obj.subtree)
+
+    def _phone_marker(self, verb: Token) -> bool:
+        return any(
+            t.lower_ in {"phone", "telephone", "phoned", "telephoned"}
+            for child in verb.children
+            if child.dep_ == "prep"
+            for t in child.subtree
+        )
+
+    def _weapon_object(self, ctx: DocContext, token: Token, direct: bool = False) -> Token | None:
+        objects = ctx.lex.event("ArmsSale", "objects")
+        candidates = [token] if direct else [t for t in token.subtree if t.i != token.i]
+        for t in candidates:
+            words = {t.lower_, f"{t.nbor(-1).lower_} {t.lower_}" if t.i > 0 else ""}
+            if words & objects and t.lower_ not in {"system", "systems"} or (
+                t.lower_ in {"equipment", "hardware"} and any(c.lower_ == "military" for c in t.children)
+            ):
+                if t.lower_ in {"equipment", "system", "systems", "hardware", "aircraft"} and not any(
+                    c.lower_ in {"military", "defence", "defense", "missile", "weapons", "fighter"} for c in t.children
+                ):
+                    continue
+                return t
+        return None
+
+    def _origin(self, ctx: DocContext, obj: Token) -> Entity | None:
+        """'American military equipment' → the United States."""
+        for child in obj.children:
+            if child.dep_ in {"amod", "compound", "nmod"}:
+                entity = ctx.entity(child)
+                if entity is not None and entity.cls == "Country":
+                    return entity
+        return None
+
+    def _places(self, ctx: DocContext, draft: _Draft, heads: list[Token], from_is_location: bool = False) -> None:
+        preps = {"in", "at", "near", "off", "inside"} | ({"from"} if from_is_location else set())
+        for head in heads:
+            for child in head.children:
+                if child.dep_ != "prep":
+                    continue
+                if child.lower_ in preps and draft.location is None:
+                    place = self._place_in(ctx, child)
+                    if place is not None:
+                        draft.location = place
+                if child.lower_ in {"over", "toward", "towards"}:
+                    draft.targets.extend(ctx.entities_in(child.subtree, {"Country"}))
+            # "a missile that flew over Japan"
+            for child in head.children:
+                if child.dep_ in {"relcl", "acl"}:
+                    for grand in child.children:
+                        if grand.dep_ == "prep" and grand.lower_ == "over":
+                            draft.targets.extend(ctx.entities_in(grand.subtree, {"Country"}))
+
+    def _place_in(self, ctx: DocContext, prep: Token) -> Entity | None:
+        for token in prep.subtree:
+            entity = ctx.entity(token)
+            if entity is not None and entity.cls in _PLACE_CLASSES:
+                return entity
+        return None
+
+    def _country_for_place(self, ctx: DocContext, place: Entity) -> Entity | None:
+        if place.cls == "Country":
+            return place
+        from kg.extract.deployments import _as_country
+
+        return _as_country(ctx, place)
+
+    @staticmethod
+    def _head_verb(noun: Token) -> Token | None:
+        node = noun
+        for _ in range(3):
+            if node.head is node:
+                return None
+            node = node.head
+            if node.pos_ in {"VERB", "AUX"}:
+                return node
+        return None
+
+    def _military_context(self, ctx: DocContext, noun: Token) -> bool:
+        lower = noun.lower_
+        if lower in {"war games", "wargames", "manoeuvres", "maneuvers"}:
+            return True
+        window = noun.doc[max(noun.sent.start, noun.i - 6) : noun.i + 1]
+        cues = {"military", "joint", "naval", "army", "air", "live-fire", "war", "defence", "defense", "troops",
+                "forces", "navy", "annual", "exercise", "drills", "combat", "missile", "amphibious"}
+        if noun.i > 0 and noun.nbor(-1).lower_ == "war" and lower in {"games", "game"}:
+            return True
+        if lower in {"games", "game"}:
+            return False
+        return any(t.lower_ in cues for t in window[:-1]) or any(
+            ctx.entity(t) is not None and ctx.entity(t).cls == "ArmedForces" for t in window
+        )
+
+    def _exercise_name(self, ctx: DocContext, noun: Token) -> Entity | None:
+        """A capitalised name before 'exercises' ('Ulchi Freedom Guardian joint exercises')."""
+        doc = noun.doc
+        i = noun.i - 1
+        while i >= noun.sent.start and doc[i].lower_ in {"joint", "annual", "military", "naval", "combined"}:
+            i -= 1
+        end = i + 1
+        while i >= noun.sent.start and doc[i].is_title and not doc[i].is_sent_start:
+            i -= 1
+        start = i + 1
+        if end - start < 1:
+            return None
+        span = doc[start:end]
+        if any(ctx.entity(t) is not None and ctx.entity(t).cls in {"Country", "Person", "City"} for t in span):
+            return None
+        from kg.resolve.mentions import clean_name, slug
+
+        name = clean_name(span.text)
+        existing = ctx.entity(span[0])
+        if existing is not None:
+            existing.cls = "Event"
+            return existing
+        entity = Entity(key=f"event:{slug(name)}", cls="Event", label=name)
+        return ctx.found.add_mention(span, entity, "name", 0.7).entity
+
+    # -- merging ------------------------------------------------------------------
+    def _merge(self, ctx: DocContext, drafts: list[_Draft]) -> Iterator[Event]:
+        events: list[tuple[_Draft, list]] = []
+        for draft in drafts:
+            sent = draft.anchor.sent
+            target = self._same_event(events, draft)
+            if target is not None:
+                base, evidence = target
+                if not draft.actors() and draft.definite:
+                    base.date = base.date or draft.date
+                base.participants = _unique(base.participants + draft.participants)
+                base.agent = base.agent or draft.agent
+                base.location = base.location or draft.location
+                base.date = base.date or draft.date
+                base.name = base.name or draft.name
+                base.targets = _unique(base.targets + draft.targets)
+                evidence.append((sent, draft.confidence))
+                continue
+            if not draft.actors():
+                continue
+            if draft.definite and draft.date is None and draft.location is None:
+                previous = next((d for d, _ in reversed(events) if d.type == draft.type), None)
+                if previous is not None:
+                    draft.date, draft.location = previous.date, previous.location
+            events.append((draft, [(sent, draft.confidence)]))
+        for draft, evidence in events:
+            yield self._to_event(ctx, draft, evidence)
+
+    @staticmethod
+    def _same_event(events: list, draft: _Draft):
+        for candidate in reversed(events):
+            base = candidate[0]
+            if base.type != draft.type:
+                continue
+            if draft.name is not None and base.name is not None and draft.name.key == base.name.key:
+                return candidate
+            actors = draft.actors()
+            if not actors:
+                return candidate if draft.definite or draft.type in {"MissileTest", "NuclearTest"} else None
+            if draft.date and base.date and draft.date != base.date:
+                continue
+            if draft.location and base.location and draft.location.key != base.location.key:
+                continue
+            base_actors = base.actors()
+            if actors <= base_actors or base_actors <= actors:
+                return candidate
+        return None
+
+    def _to_event(self, ctx: DocContext, draft: _Draft, evidence: list[tuple[Span, float]]) -> Event:
+        sent = draft.anchor.sent
+        agent = ctx.use(draft.agent, sent) if draft.agent is not None else None
+        participants = {ctx.use(p, sent) for p in draft.participants if p is not draft.agent}
+        if agent in participants:
+            participants.discard(agent)
+        actor_labels = [e.label for e in ([draft.agent] if draft.agent else []) + draft.participants]
+        label = _LABELS[draft.type]
+        if draft.name is not None:
+            label = draft.name.label
+        elif actor_labels:
+            joiner = " by " if draft.type in {"MissileTest", "NuclearTest", "ArmsSale"} else " of "
+            label = label + joiner + ", ".join(dict.fromkeys(actor_labels))
+        if draft.date:
+            label += f" ({draft.date.isoformat()})"
+        return Event(
+            type=draft.type,
+            label=label,
+            agent=agent,
+            participants=participants,
+            targets={ctx.use(t, sent) for t in draft.targets},
+            location=ctx.use(draft.location, sent) if draft.location is not None else None,
+            date=draft.date,
+            name_entity=ctx.use(draft.name, sent) if draft.name is not None else None,
+            evidence=[ctx.evidence(s, c) for s, c in evidence],
+        )
+
+
+def _unique(entities: list[Entity]) -> list[Entity]:
+    out: dict[str, Entity] = {}
+    for entity in entities:
+        if entity is not None:
+            out.setdefault(entity.key, entity)
+    return list(out.values())

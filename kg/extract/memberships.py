@@ -1,0 +1,147 @@
+"""Memberships: a country or organisation belongs to an organisation.
+
+Shapes: "X joined Y (in 2004)", "the year X joined Y" (the year is the one the
+phrase names), "X is a member of Y", "X, a member of Y", "Y member X" ("NATO
+member Turkey"), "Y members X and Z", "X's membership in/of Y".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+from kg.dates import year_of
+from kg.extract.context import ACTOR_CLASSES, ORG_CLASSES, DocContext, modality, scaled
+from kg.model import Entity, Membership
+
+_MEMBER_CLASSES = ACTOR_CLASSES
+
+
+class MembershipExtractor:
+    name = "membership"
+
+    def __call__(self, ctx: DocContext) -> Iterator[Membership]:
+        join_verbs = ctx.lex.words("membership_verbs")
+        for token in ctx.doc:
+            if token.pos_ == "VERB" and token.lemma_ in join_verbs:
+                yield from self._joined(ctx, token)
+            elif token.lemma_ in {"member", "membership"} and token.pos_ == "NOUN":
+                yield from self._member_noun(ctx, token)
+
+    def _joined(self, ctx: DocContext, verb: Token) -> Iterator[Membership]:
+        orgs = [
+            e
+            for child in verb.children
+            if child.dep_ in {"dobj", "prep"}
+            for e in _entities_under(ctx, child, ORG_CLASSES)
+        ]
+        if not orgs:
+            return
+        members = [
+            e
+            for child in verb.children
+            if child.dep_ in {"nsubj", "nsubjpass"}
+            for e in _conjuncts(ctx, child)
+        ]
+        year = self._year(ctx, verb)
+        mode = modality(verb, ctx.lex)
+        if verb.tag_ not in {"VBD", "VBN", "VBZ", "VBP"}:
+            mode = "hypothetical" if mode == "asserted" else mode
+        yield from self._emit(ctx, verb.sent, members, orgs[:1], year, scaled(0.9, mode))
+
+    def _member_noun(self, ctx: DocContext, noun: Token) -> Iterator[Membership]:
+        sent = noun.sent
+        mode = modality(noun, ctx.lex)
+        # "NATO member Turkey" / "Y members X and Z"
+        org = next((ctx.entity(c) for c in noun.children if c.dep_ in {"compound", "nmod"}
+                    and ctx.entity(c) is not None and ctx.entity(c).cls in ORG_CLASSES), None)
+        if org is not None and noun.dep_ == "compound":
+            members = _conjuncts(ctx, noun.head)
+            yield from self._emit(ctx, sent, members, [org], None, scaled(0.85, mode))
+            return
+        if org is not None and noun.dep_ in {"appos"}:
+            members = _conjuncts(ctx, noun.head)
+            yield from self._emit(ctx, sent, members, [org], None, scaled(0.8, mode))
+            return
+        # "member of Y" / "membership in Y"
+        orgs = [
+            e
+            for child in noun.children
+            if child.dep_ == "prep" and child.lower_ in {"of", "in"}
+            for e in _entities_under(ctx, child, ORG_CLASSES)
+        ]
+        if not orgs:
+            return
+        members: list[Entity] = []
+        if noun.dep_ == "attr":  # "X is a member of Y"
+            members = [e for c in noun.head.children if c.dep_ == "nsubj" for e in _conjuncts(ctx, c)]
+        elif noun.dep_ == "appos":  # "X, a member of Y"
+            members = _conjuncts(ctx, noun.head)
+        for child in noun.children:
+            if child.dep_ == "poss":  # "X's membership in Y"
+                members = _conjuncts(ctx, child)
+        year = self._year(ctx, noun)
+        yield from self._emit(ctx, sent, members, orgs[:1], year, scaled(0.85, mode))
+
+    @staticmethod
+    def _year(ctx: DocContext, anchor: Token) -> int | None:
+        """'joined in 2001', 'since 2004', or 'the year X joined' where the year is named."""
+        for child in anchor.children:
+            if child.dep_ == "prep" and child.lower_ in {"in", "since"}:
+                for grand in child.children:
+                    year = year_of(grand.text)
+                    if year:
+                        return year
+            if child.dep_ in {"npadvmod", "nummod"} and year_of(child.text):
+                return year_of(child.text)
+        # "— the year South Korea joined the MTCR": the relative clause hangs on "year",
+        # which is in apposition to the year itself.
+        if anchor.dep_ == "relcl" and anchor.head.lemma_ == "year":
+            head = anchor.head
+            for token in reversed(anchor.sent[: head.i - anchor.sent.start]):
+                year = year_of(token.text)
+                if year:
+                    return year
+        return None
+
+    @staticmethod
+    def _emit(
+        ctx: DocContext,
+        sent: Span,
+        members: list[Entity],
+        orgs: list[Entity],
+        year: int | None,
+        confidence: float | None,
+    ) -> Iterator[Membership]:
+        if confidence is None:
+            return
+        for org in orgs:
+            for member in members:
+                if member.key == org.key or member.cls not in _MEMBER_CLASSES:
+                    continue
+                yield Membership(
+                    member=ctx.use(member, sent),
+                    organization=ctx.use(org, sent),
+                    since=year,
+                    evidence=[ctx.evidence(sent, confidence)],
+                )
+
+
+def _entities_under(ctx: DocContext, token: Token, classes: set[str]) -> list[Entity]:
+    return ctx.entities_in(token.subtree, classes)
+
+
+def _conjuncts(ctx: DocContext, token: Token) -> list[Entity]:
+    """The entity a token names, with those of its conjuncts ('X and Y')."""
+    out: dict[str, Entity] = {}
+    for node in (token, *token.conjuncts):
+        entity = ctx.entity(node)
+        if entity is None:
+            # the head of a phrase may be a common noun whose compound is the entity
+            for child in node.children:
+                if child.dep_ in {"compound", "amod"} and ctx.entity(child) is not None:
+                    entity = ctx.entity(child)
+        if entity is not None:
+            out.setdefault(entity.key, entity)
+    return list(out.values())

@@ -1,0 +1,349 @@
+"""Positions held: who holds which title for which country or organisation.
+
+Recognised shapes (roles from the lexicon, jurisdictions from resolved entities):
+- title before the name: "US President Donald Trump", "Israel's energy minister Yuval
+  Steinitz", "AU trade commissioner Albert Muchanga", "President X of Kazakhstan";
+- apposition after the name: "X, the foreign minister of Y", "X, head of Y's Z",
+  "X, a spokesman for the PMF";
+- relative clause: "X, who heads Y";
+- "his South Korean counterpart X" (the role of the person "his" refers to);
+- a title with no country in coordination inherits the previous one ("Greek prime
+  minister A and energy minister B"); a title alone on a dated leader takes the
+  leader's country from the gazetteer ("President Trump" in 2019).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spacy.tokens import Span, Token
+
+from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
+from kg.lexicon import Lexicon
+from kg.model import Entity, Position
+from kg.resolve.mentions import Mention
+
+_LINKERS = {"of", "for", "at", "to", "in"}
+_DETS = {"the", "a", "an", "its", "their", "his", "her"}
+_HYPHENS = {"-", "–", "‑"}
+
+
+_VOCAB: dict[int, tuple] = {}
+
+
+def _vocab(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], tuple[tuple[str, ...], ...]]:
+    if id(lex) in _VOCAB:
+        return _VOCAB[id(lex)]
+    heads = lex.words("role_heads")
+    words = {w for h in heads for w in h.replace("-", " - ").split()}
+    words |= {w for m in lex.words("role_modifiers") for w in m.split()}
+    words |= {h + "s" for h in heads if " " not in h}
+    words |= {"counterpart", "counterparts"}
+    head_seqs = tuple(
+        sorted((tuple(h.replace("-", " - ").split()) for h in heads), key=len, reverse=True)
+    )
+    _VOCAB[id(lex)] = (frozenset(words), heads, head_seqs)
+    return _VOCAB[id(lex)]
+
+
+class PositionExtractor:
+    name = "position"
+
+    def __call__(self, ctx: DocContext) -> Iterator[Position]:
+        words, heads, head_seqs = _vocab(ctx.lex)
+        self.words, self.heads, self.head_seqs = words, heads, head_seqs
+        persons = [m for m in _unique_mentions(ctx) if m.entity.cls == "Person"]
+        previous: tuple[Mention, str | None] | None = None
+        for mention in persons:
+            found = list(self._for_mention(ctx, mention, previous))
+            for position in found:
+                ctx.roles.setdefault(position.holder, []).extend(
+                    (r, position.jurisdiction) for r in position.roles
+                )
+                yield position
+            jur = found[0].jurisdiction if found else None
+            previous = (mention, jur)
+
+    # ------------------------------------------------------------------------
+    def _for_mention(
+        self, ctx: DocContext, mention: Mention, previous: tuple[Mention, str | None] | None
+    ) -> Iterator[Position]:
+        span = mention.span
+        sent = span.sent
+        mode = modality(span.root, ctx.lex)
+        if mode == "negated":
+            return
+        results: list[tuple[str, Entity | None, float]] = []
+        left = self._left_phrase(ctx, span)
+        right = self._right_apposition(ctx, span)
+        right_of = self._right_of(ctx, span)
+        for role, jurisdiction in self._segments(ctx, left):
+            if jurisdiction is None and right_of is not None:
+                jurisdiction = right_of
+            results.append((role, jurisdiction, 0.9 if jurisdiction else 0.0))
+        if right is not None:
+            results.append((right[0], right[1], 0.9 if right[1] else 0.0))
+        if not results and span.root.dep_ == "conj" and previous is not None:
+            # "Presidents A of X and B of Y": B shares A's title.
+            prev_mention = previous[0]
+            prev_roles = ctx.roles.get(prev_mention.entity.key, [])
+            if prev_roles and prev_mention.span.root == span.root.head:
+                results.append((prev_roles[-1][0], right_of, 0.85 if right_of else 0.0))
+        out: dict[tuple[str, str], float] = {}
+        for role, jurisdiction, conf in results:
+            if role == "counterpart":
+                role = self._counterpart_role(ctx, mention)
+                if role is None:
+                    continue
+                conf = min(conf, 0.8) if jurisdiction else 0.0
+            if jurisdiction is None:
+                jurisdiction, conf = self._implicit_jurisdiction(ctx, mention, role, previous)
+            if jurisdiction is None or jurisdiction.key == mention.entity.key:
+                continue
+            if jurisdiction.cls not in ACTOR_CLASSES:
+                continue
+            final = scaled(conf, mode)
+            if final is None:
+                continue
+            key = (role, ctx.use(jurisdiction, sent))
+            out[key] = max(out.get(key, 0.0), final)
+        for (role, jurisdiction), conf in out.items():
+            yield Position(
+                holder=ctx.use(mention.entity, sent),
+                jurisdiction=jurisdiction,
+                roles={role},
+                observed_on=ctx.date,
+                evidence=[ctx.evidence(sent, conf)],
+            )
+
+    # -- the title before a name --------------------------------------------
+    def _left_phrase(self, ctx: DocContext, span: Span) -> list[Token]:
+        doc = span.doc
+        tokens: list[Token] = []
+        i = span.start - 1
+        sent_start = span.sent.start
+        while i >= sent_start:
+            token = doc[i]
+            entity = ctx.entity(token)
+            if entity is not None and entity.cls == "Person":
+                break
+            if entity is not None or token.lower_ in self.words or token.text in _HYPHENS:
+                tokens.append(token)
+            elif token.text in {"'s", "’s"} and i > sent_start and ctx.entity(doc[i - 1]):
+                tokens.append(token)
+            elif token.lower_ == "of" and tokens and tokens[-1].lower_ not in {"of"}:
+                tokens.append(token)
+            else:
+                break
+            i -= 1
+        tokens.reverse()
+        while tokens and (tokens[0].lower_ in {"and", "of", "'s", "’s"} or tokens[0].text in _HYPHENS):
+            tokens.pop(0)
+        return tokens
+
+    def _segments(self, ctx: DocContext, tokens: list[Token]) -> Iterator[tuple[str, Entity | None]]:
+        """Split a title phrase into (role, jurisdiction) pairs at each role head."""
+        if not tokens:
+            return
+        if any(t.lower_ in ctx.lex.words("role_past_markers") for t in tokens):
+            return
+        role_words: list[str] = []
+        jurisdiction: Entity | None = None
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            entity = ctx.entity(token)
+            if entity is not None and entity.cls != "Person":
+                if role_words and not self._ends_with_head(role_words):
+                    role_words = []
+                jurisdiction = entity
+                i += 1
+                continue
+            match = self._head_at(tokens, i)
+            if match:
+                role_words.extend(t.lower_ for t in tokens[i : i + match])
+                i += match
+                nxt = tokens[i] if i < len(tokens) else None
+                if nxt is None or self._head_at(tokens, i) or ctx.entity(nxt) is not None:
+                    role = self._role(ctx, role_words)
+                    if role:
+                        yield role, jurisdiction
+                    role_words, jurisdiction = [], None
+                continue
+            if token.lower_ in {"and"} and not role_words:
+                i += 1
+                continue
+            if token.lower_ not in {"'s", "’s", "of"}:
+                role_words.append(token.lower_)
+            i += 1
+
+    def _head_at(self, tokens: list[Token], i: int) -> int:
+        lowered = [t.lower_ for t in tokens]
+        for seq in self.head_seqs:
+            n = len(seq)
+            if tuple(lowered[i : i + n]) == seq:
+                return n
+            if n == 1 and i < len(lowered) and lowered[i] == seq[0] + "s":
+                return 1
+        if i < len(lowered) and lowered[i] in {"counterpart", "counterparts"}:
+            return 1
+        return 0
+
+    def _ends_with_head(self, words: list[str]) -> bool:
+        text = " ".join(words).replace(" - ", "-")
+        return any(text.endswith(h) for h in self.heads)
+
+    def _role(self, ctx: DocContext, words: list[str]) -> str | None:
+        drop = ctx.lex.words("role_drop_modifiers")
+        words = [w for w in words if w not in drop and w not in _DETS]
+        text = " ".join(words).replace(" - ", "-").replace(" -", "-").replace("- ", "-")
+        text = text.replace("long-serving ", "")
+        if not text:
+            return None
+        if text in {"counterpart", "counterparts"}:
+            return "counterpart"
+        if text.endswith("s") and text[:-1] in self.heads:
+            text = text[:-1]
+        if text.endswith("presidents"):
+            text = text[:-1]
+        if text in {"official", "deputy", "representative", "officials", "leader", "head", "chief"}:
+            if text != "leader" and text != "head" and text != "chief":
+                return None
+        return ctx.lex.standard_role(text)
+
+    # -- after the name ------------------------------------------------------
+    def _right_of(self, ctx: DocContext, span: Span) -> Entity | None:
+        """'President X of Y' — the country right after the name."""
+        doc = span.doc
+        if span.end + 1 < len(doc) and doc[span.end].lower_ == "of":
+            entity = ctx.entity(doc[span.end + 1])
+            if entity is not None and entity.cls in ACTOR_CLASSES:
+                return entity
+        return None
+
+    def _right_apposition(self, ctx: DocContext, span: Span) -> tuple[str, Entity | None] | None:
+        doc = span.doc
+        i = span.end
+        end = span.sent.end
+        if i >= end or doc[i].text != ",":
+            return None
+        i += 1
+        if i < end and doc[i].lower_ == "who":
+            return self._relative_clause(ctx, doc, i + 1, end)
+        if i < end and doc[i].lower_ in _DETS:
+            i += 1
+        role_tokens: list[Token] = []
+        before: list[Entity] = []
+        while i < end:
+            token = doc[i]
+            entity = ctx.entity(token)
+            if entity is not None and entity.cls == "Person":
+                return None
+            if entity is not None:
+                if not before or before[-1] is not entity:
+                    before.append(entity)
+            elif token.lower_ in self.words or token.text in _HYPHENS:
+                role_tokens.append(token)
+            elif token.text in {"'s", "’s"} or (token.pos_ == "ADJ" and not role_tokens):
+                if token.lower_ in ctx.lex.words("role_past_markers"):
+                    return None
+            else:
+                break
+            i += 1
+        if not role_tokens or not self._ends_with_head([t.lower_ for t in role_tokens]):
+            return None
+        role = self._role(ctx, [t.lower_ for t in role_tokens])
+        if role is None or role == "counterpart":
+            return None
+        jurisdiction = before[-1] if before else None
+        if i < end and doc[i].lower_ in _LINKERS:
+            after = self._entity_phrase(ctx, doc, i + 1, end)
+            if after is not None:
+                jurisdiction = after
+        return role, jurisdiction
+
+    def _relative_clause(self, ctx: DocContext, doc, i: int, end: int) -> tuple[str, Entity | None] | None:
+        """', who heads Y' / ', who is the president of Y'."""
+        if i < end and doc[i].lemma_ in {"head", "lead", "chair", "run", "command"}:
+            role = {"head": "head", "lead": "leader", "chair": "chairperson", "run": "head", "command": "commander"}[
+                doc[i].lemma_
+            ]
+            return role, self._entity_phrase(ctx, doc, i + 1, end)
+        if i < end and doc[i].lemma_ == "be":
+            j = i + 1
+            if j < end and doc[j].lower_ in _DETS:
+                j += 1
+            role_tokens = []
+            while j < end and (doc[j].lower_ in self.words or doc[j].text in _HYPHENS):
+                role_tokens.append(doc[j].lower_)
+                j += 1
+            if role_tokens and self._ends_with_head(role_tokens) and j < end and doc[j].lower_ in _LINKERS:
+                role = self._role(ctx, role_tokens)
+                if role:
+                    return role, self._entity_phrase(ctx, doc, j + 1, end)
+        return None
+
+    def _entity_phrase(self, ctx: DocContext, doc, i: int, end: int) -> Entity | None:
+        """The head entity of a short noun phrase: 'Iran's Quds Force' → Quds Force."""
+        last: Entity | None = None
+        while i < end:
+            token = doc[i]
+            entity = ctx.entity(token)
+            if entity is not None and entity.cls in ACTOR_CLASSES:
+                last = entity
+            elif token.lower_ in _DETS or token.text in {"'s", "’s"} or (entity is not None):
+                pass
+            elif token.pos_ in {"ADJ", "NOUN", "PROPN"} and last is None:
+                pass
+            else:
+                break
+            i += 1
+        return last
+
+    # -- implied parts -------------------------------------------------------
+    def _counterpart_role(self, ctx: DocContext, mention: Mention) -> str | None:
+        """'his counterpart X': X holds the role of the person 'his' refers to."""
+        for other in sorted(ctx.found.mentions, key=lambda m: -m.span.start):
+            if other.span.start >= mention.span.start or other.entity.cls != "Person":
+                continue
+            if other.entity.key == mention.entity.key:
+                continue
+            if other.span.sent != mention.span.sent:
+                return None
+            roles = ctx.roles.get(other.entity.key)
+            if roles:
+                return roles[-1][0]
+            return None
+        return None
+
+    def _implicit_jurisdiction(
+        self,
+        ctx: DocContext,
+        mention: Mention,
+        role: str,
+        previous: tuple[Mention, str | None] | None,
+    ) -> tuple[Entity | None, float]:
+        if previous is not None and previous[1] is not None:
+            prev_span = previous[0].span
+            if prev_span.sent == mention.span.sent and mention.span.start - prev_span.end <= 8:
+                between = mention.span.doc[prev_span.end : mention.span.start]
+                if any(t.lower_ in {"and", ","} for t in between) and not any(
+                    t.pos_ == "VERB" for t in between
+                ):
+                    return ctx.found.entities.get(previous[1]), 0.75
+        country = ctx.country_of(mention.entity)
+        if country is not None and mention.entity.key in ctx.found.leaders:
+            spell = ctx.found.leaders[mention.entity.key]
+            if spell.role in (None, role) or role in ctx.lex.words("head_of_state_roles"):
+                return country, 0.75
+        return None, 0.0
+
+
+def _unique_mentions(ctx: DocContext) -> list[Mention]:
+    seen: set[int] = set()
+    out = []
+    for mention in sorted(ctx.found.mentions, key=lambda m: m.span.start):
+        if id(mention) not in seen:
+            seen.add(id(mention))
+            out.append(mention)
+    return out

@@ -1,0 +1,203 @@
+"""Plain data objects that flow through the pipeline.
+
+Documents come in, entities and facts come out. Nothing here knows about spaCy
+or RDF: extractors build these objects, the RDF mapping layer (``kg.rdf``) turns
+them into triples, and evaluation reads the triples back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Contract classes an entity may have (CONTRACT.md §2). Subclasses of
+# Organization and Agreement are kept as their own names so that the RDF layer
+# can assert both the fine and the contract class.
+ENTITY_CLASSES = {
+    "Country",
+    "Person",
+    "Organization",
+    "InternationalOrganization",
+    "GovernmentBody",
+    "ArmedForces",
+    "City",
+    "Place",
+    "Agreement",
+    "Treaty",
+    "WeaponSystem",
+    "Event",
+}
+EVENT_TYPES = (
+    "MissileTest",
+    "NuclearTest",
+    "MilitaryExercise",
+    "Meeting",
+    "PhoneCall",
+    "ArmsSale",
+)
+# Units a Limit may carry; the RDF layer maps them to QUDT unit IRIs.
+LIMIT_UNITS = ("km", "kg", "t", "mi", "lb", "percent", "count")
+LIMIT_QUANTITIES = (
+    "range",
+    "payload",
+    "troops",
+    "warheads",
+    "missiles",
+    "launchers",
+    "enrichment",
+    "stockpile",
+    "spending",
+)
+
+
+@dataclass
+class Document:
+    """One article: its text and publication metadata."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: dt.date | None = None
+    author: str | None = None
+    url: str | None = None
+    source: str | None = None  # agency or publisher, when known
+    path: str | None = None  # file it was read from
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentence of a document that states a fact or mentions an entity."""
+
+    doc_id: str
+    sentence: str
+    start: int  # character offset of the sentence in Document.text
+    end: int
+    confidence: float
+
+
+@dataclass
+class Entity:
+    """A resolved real-world entity.
+
+    ``key`` is the identity used across documents: two entities with the same
+    key are the same thing and get the same IRI. ``scope`` is set for
+    entities that only make sense inside one document (an unnamed "ceasefire").
+    """
+
+    key: str
+    cls: str
+    label: str
+    alt_labels: set[str] = field(default_factory=set)
+    wikidata: str | None = None
+    scope: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Fact:
+    """Base of every fact: it carries the sentences that state it."""
+
+    evidence: list[Evidence] = field(default_factory=list, kw_only=True)
+
+    @property
+    def confidence(self) -> float:
+        return max((e.confidence for e in self.evidence), default=0.0)
+
+    def identity(self) -> tuple:
+        """Defining values: two facts with the same identity are one fact."""
+        raise NotImplementedError
+
+
+@dataclass
+class Position(Fact):
+    holder: str  # Entity.key of a Person
+    jurisdiction: str  # Entity.key of a Country or Organization
+    roles: set[str] = field(default_factory=set)
+    observed_on: dt.date | None = None
+
+    def identity(self) -> tuple:
+        return ("position", self.holder, self.jurisdiction)
+
+
+@dataclass(frozen=True)
+class Limit:
+    quantity: str  # one of LIMIT_QUANTITIES
+    value: float
+    unit: str  # one of LIMIT_UNITS
+
+
+@dataclass
+class AgreementFact(Fact):
+    """What a document says about an agreement (the Agreement entity itself)."""
+
+    agreement: str  # Entity.key of the Agreement
+    parties: set[str] = field(default_factory=set)
+    year: int | None = None
+    date: dt.date | None = None
+    restricts: set[str] = field(default_factory=set)
+    limits: list[Limit] = field(default_factory=list)
+    prohibits: set[str] = field(default_factory=set)  # WeaponSystem keys
+
+    def identity(self) -> tuple:
+        return ("agreement", self.agreement)
+
+
+@dataclass
+class Deployment(Fact):
+    sender: str
+    host: str
+    count: int | None = None
+    observed_on: dt.date | None = None
+
+    def identity(self) -> tuple:
+        return ("deployment", self.sender, self.host, self.count)
+
+
+@dataclass
+class Membership(Fact):
+    member: str
+    organization: str
+    since: int | None = None
+
+    def identity(self) -> tuple:
+        return ("membership", self.member, self.organization)
+
+
+@dataclass
+class Alliance(Fact):
+    allies: frozenset[str]
+
+    def identity(self) -> tuple:
+        return ("alliance", tuple(sorted(self.allies)))
+
+
+@dataclass
+class Event(Fact):
+    type: str  # one of EVENT_TYPES
+    label: str
+    agent: str | None = None
+    participants: set[str] = field(default_factory=set)
+    targets: set[str] = field(default_factory=set)
+    location: str | None = None
+    date: dt.date | None = None
+    name_entity: str | None = None  # Entity.key of a named Event ("Ulchi Freedom Guardian")
+
+    def identity(self) -> tuple:
+        return (
+            "event",
+            self.type,
+            self.name_entity,
+            self.agent,
+            tuple(sorted(self.participants)),
+            self.location,
+            self.date,
+        )
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document."""
+
+    document: Document
+    entities: dict[str, Entity] = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)

