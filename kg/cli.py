@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -67,11 +68,23 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except GeokgError as exc:
-        print(f"kg {args.command}: {exc}", file=sys.stderr)
+        print(f"kg {args.command}: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print(f"kg {args.command}: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of our output went away (``kg query ... | head``): not an error of ours.
+        # Point stdout at /dev/null so that the interpreter's final flush does not fail too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _one_line(message: str) -> str:
+    """The first line of an error message: a user gets one line per error."""
+    lines = message.strip().splitlines() or [""]
+    return lines[0] + (" …" if len(lines) > 1 else "")
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -172,22 +172,33 @@ def _default_title(full: nx.MultiDiGraph, g: nx.MultiDiGraph, focus, depth) -> s
 
 
 def _layout(g: nx.MultiDiGraph) -> dict:
-    """Node positions in the unit square: stress layout, crowded nodes pushed apart."""
+    """Node positions in the unit square.
+
+    Each connected part gets a stress layout in a square whose side grows with
+    the square root of its size; the squares are packed in rows, largest first
+    (lone entities end up in a grid below), then crowded nodes are pushed apart.
+    """
     # Pairs linked by several facts get longer edges, leaving room for their labels.
     simple = nx.Graph()
     simple.add_nodes_from(sorted(g))
     for u, v in g.to_undirected().edges():
         links = simple.get_edge_data(u, v, {"links": 0})["links"] + 1
         simple.add_edge(u, v, links=links, length=1.0 + 0.5 * (links - 1))
-    nodes = list(simple)
-    n = len(nodes)
-    if n == 1:
-        return {nodes[0]: (0.5, 0.5)}
-    start = nx.spring_layout(simple, seed=7, iterations=200)
-    pts = np.array([start[v] for v in nodes], dtype=float)
-    if n <= _STRESS_MAX_NODES:
-        pts = _stress(simple, nodes, pts)
-    pts = pts.tolist()
+    n = simple.number_of_nodes()
+    parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
+    row_width = max(1.6 * math.sqrt(n), 1.3 * math.sqrt(len(parts[0])))
+    placed: dict = {}
+    x = y = row_height = 0.0
+    for part in parts:
+        side = 1.3 * math.sqrt(len(part)) if len(part) > 1 else 0.5
+        if x > 0 and x + side > row_width:
+            x, y, row_height = 0.0, y - row_height - 0.5, 0.0
+        for node, (px, py) in _part_layout(simple.subgraph(part)).items():
+            placed[node] = [x + px * side, y - (1.0 - py) * side]
+        x += side + 0.5
+        row_height = max(row_height, side)
+    nodes = sorted(placed)
+    pts = [placed[v] for v in nodes]
     _normalise(pts)
     # Keep every pair at least ``gap`` apart.
     gap = 0.75 / math.sqrt(n)
@@ -211,6 +222,21 @@ def _layout(g: nx.MultiDiGraph) -> dict:
             break
         _normalise(pts)
     return {v: (p[0], p[1]) for v, p in zip(nodes, pts, strict=True)}
+
+
+def _part_layout(part: nx.Graph) -> dict:
+    """Positions of one connected part in the unit square, keeping its aspect."""
+    nodes = sorted(part)
+    if len(nodes) == 1:
+        return {nodes[0]: (0.5, 0.5)}
+    start = nx.spring_layout(part, seed=7, iterations=200)
+    pts = np.array([start[v] for v in nodes], dtype=float)
+    if len(nodes) <= _STRESS_MAX_NODES:
+        pts = _stress(part, nodes, pts)
+    pts -= pts.min(axis=0)
+    pts /= max(pts.max(), 1e-9)
+    pts += (1.0 - pts.max(axis=0)) / 2  # centre the shorter side
+    return {v: (float(p[0]), float(p[1])) for v, p in zip(nodes, pts, strict=True)}
 
 
 def _stress(simple: nx.Graph, nodes: list, pts: np.ndarray, rounds: int = 400) -> np.ndarray:
@@ -462,11 +488,16 @@ def _spread_labels(fig, ax, texts, pos, style, rounds: int = 3000, pad: float = 
     start = boxes[:, :2].copy()
     n = len(boxes)
     order = np.sign(np.subtract.outer(np.arange(n), np.arange(n))) * -1.0  # ties: i < j goes up
+    best, stalled = math.inf, 0
     for _ in range(rounds):
         push_l, hit_l = _pushes(boxes, boxes, pad, order)
         np.fill_diagonal(hit_l, False)
         push_f, hit_f = _pushes(boxes, fixed, pad, None)
-        if not hit_l.any() and not hit_f.any():
+        hits = int(hit_l.sum() + hit_f.sum())
+        if hits == 0:
+            break
+        best, stalled = (hits, 0) if hits < best else (best, stalled + 1)
+        if stalled > 300:  # a crowded graph that will not come apart: keep what we have
             break
         shift = 0.5 * (push_l * hit_l[:, :, None]).sum(axis=1)
         shift += (push_f * hit_f[:, :, None]).sum(axis=1)

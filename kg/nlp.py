@@ -84,12 +84,18 @@ def _ruler_patterns(gazetteer: Gazetteer) -> tuple[list[dict], list[dict]]:
     return lower, exact
 
 
+_TRIM_POS = {"ADP", "CCONJ", "DET", "PART", "PUNCT", "SCONJ"}
+
+
 @Language.component("geokg_name_repair")
 def repair_names(doc: Doc) -> Doc:
     """Fix typical NER slips on names.
 
     - a PERSON cut before a hyphenated part ("Moon Jae" + "-in") is extended;
-    - a leading title or determiner glued to a name ("President Donald Trump") is cut.
+    - a leading title or determiner glued to a name ("President Donald Trump") is cut;
+    - trailing function words ("Crete and", "Economy of") are cut;
+    - a demonym directly before an organisation name is part of it ("Turkish" +
+      "Foreign Ministry" → "Turkish Foreign Ministry").
     """
     ents = []
     for ent in doc.ents:
@@ -108,9 +114,25 @@ def repair_names(doc: Doc) -> Doc:
                 doc[start].lower_ in _TITLE_WORDS or doc[start].lower_ in {"the", "a", "an"}
             ):
                 start += 1
-        while end > start + 1 and doc[end - 1].text in {"'s", "’s", "'", "’"}:
+        while end > start + 1 and (
+            doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].pos_ in _TRIM_POS
+        ):
             end -= 1
-        ents.append(Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))
+        while start < end - 1 and doc[start].pos_ in {"DET", "PUNCT"}:
+            start += 1
+        if start >= end:
+            continue
+        span = Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
+        if (
+            ents
+            and span.label_ == "ORG"
+            and not span.id_
+            and ents[-1].label_ in {"NORP", "GPE"}
+            and ents[-1].end == span.start
+            and doc[span.start].is_title
+        ):
+            span = Span(doc, ents.pop().start, span.end, label="ORG")
+        ents.append(span)
     try:
         doc.ents = ents
     except ValueError:  # overlapping after extension: keep the model's own spans

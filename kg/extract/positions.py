@@ -39,6 +39,7 @@ def _vocab(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], tuple[tuple[st
     words |= {w for m in lex.words("role_modifiers") for w in m.split()}
     words |= {h + "s" for h in heads if " " not in h}
     words |= {"counterpart", "counterparts"}
+    words -= {"of", "the", "and", "for", "-"}
     head_seqs = tuple(
         sorted((tuple(h.replace("-", " - ").split()) for h in heads), key=len, reverse=True)
     )
@@ -70,9 +71,8 @@ class PositionExtractor:
     ) -> Iterator[Position]:
         span = mention.span
         sent = span.sent
-        mode = modality(span.root, ctx.lex)
-        if mode == "negated":
-            return
+        # A title is asserted whatever its holder does ("President X refused to sign").
+        mode = "asserted"
         results: list[tuple[str, Entity | None, float]] = []
         left = self._left_phrase(ctx, span)
         right = self._right_apposition(ctx, span)
@@ -176,6 +176,10 @@ class PositionExtractor:
             if token.lower_ not in {"'s", "’s", "of"}:
                 role_words.append(token.lower_)
             i += 1
+        if role_words and self._ends_with_head(role_words):
+            role = self._role(ctx, role_words)
+            if role:
+                yield role, jurisdiction
 
     def _head_at(self, tokens: list[Token], i: int) -> int:
         lowered = [t.lower_ for t in tokens]
@@ -243,6 +247,8 @@ class PositionExtractor:
                 if not before or before[-1] is not entity:
                     before.append(entity)
             elif token.lower_ in self.words or token.text in _HYPHENS:
+                role_tokens.append(token)
+            elif token.lower_ in {"of", "and"} and role_tokens and self._head_at(list(doc[i - len(role_tokens) : end]), len(role_tokens) - 1) > 1:
                 role_tokens.append(token)
             elif token.text in {"'s", "’s"} or (token.pos_ == "ADJ" and not role_tokens):
                 if token.lower_ in ctx.lex.words("role_past_markers"):

@@ -34,6 +34,15 @@ _ARMED_WORDS = {
     "army", "navy", "air force", "forces", "force", "guard", "corps", "militia", "brigade",
     "regiment", "battalion", "marines", "command", "units", "fighters",
 }  # fmt: skip
+_TITLES = {
+    "president", "presidents", "minister", "ministers", "chancellor", "premier", "king", "queen",
+    "senator", "sen.", "ambassador", "secretary", "general", "gen.", "sultan", "emir", "prince",
+    "spokesman", "spokeswoman", "spokesperson", "commander", "governor", "mayor", "chairman",
+    "counterpart", "counterparts", "leader", "chief", "envoy", "director", "pope", "ayatollah",
+    "sheikh", "imam", "colonel", "admiral", "representative", "commissioner", "dr.", "mr.", "mrs.",
+    "ms.", "potus",
+}  # fmt: skip
+_NAME_PARTICLES = {"al", "al-", "bin", "ibn", "de", "da", "van", "von", "der", "le", "la", "-", "el"}
 _INTL_WORDS = {"united nations", "international", "union", "league", "organization", "organisation"}
 _ORG_NOISE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _CONFIDENCE = {"gazetteer": 0.95, "ner": 0.75}
@@ -132,9 +141,88 @@ class MentionResolver:
         persons = self._person_clusters(doc, document)
         for ent in doc.ents:
             self._resolve_ent(ent, found, persons)
+        self._titled_names(doc, found, persons, document)
+        self._acronyms(doc, found)
         self._sweep_names(doc, found, persons)
         self._resolve_north_south(doc, found)
+        used = {m.entity.key for m in found.mentions}
+        for key in [k for k in found.entities if k not in used]:
+            del found.entities[key]
         return found
+
+    def _titled_names(
+        self, doc: Doc, found: DocEntities, persons: dict[str, Entity], document: Document
+    ) -> None:
+        """A capitalised name right after a title is a person ("President Erdoğan")."""
+        i = 0
+        while i < len(doc):
+            token = doc[i]
+            prev = doc[i - 1] if i > 0 else None
+            titled = prev is not None and prev.lower_ in _TITLES
+            if prev is not None and not titled and prev.i in found.by_token:
+                # "President of Ukraine Volodymyr Zelenskyy"
+                before = found.by_token[prev.i].span.start
+                titled = before >= 2 and doc[before - 1].lower_ == "of" and doc[before - 2].lower_ in _TITLES
+            if (
+                not titled
+                or token.i in found.by_token
+                or not token.is_title
+                or token.lower_ in _TITLES
+                or token.is_sent_start
+            ):
+                i += 1
+                continue
+            end = i
+            while (
+                end < len(doc)
+                and end not in found.by_token
+                and (doc[end].is_title or doc[end].lower_ in _NAME_PARTICLES)
+                and doc[end].lower_ not in _TITLES
+                and not doc[end].ent_type_ in {"DATE", "GPE", "NORP", "ORG"}
+            ):
+                end += 1
+            while end > i and doc[end - 1].lower_ in _NAME_PARTICLES:
+                end -= 1
+            if end == i:
+                i += 1
+                continue
+            span = doc[i:end]
+            name = clean_name(span.text)
+            entity = persons.get(name)
+            if entity is None:
+                entity = next(
+                    (e for n, e in persons.items() if name in n.split() and " " in n), None
+                ) or self._person_entity(name, document)
+                persons[name] = entity
+            found.add_mention(span, entity, "name", 0.7)
+            spell = getattr(entity, "_spell", None)
+            if spell is not None:
+                found.leaders[entity.key] = spell
+            i = end
+
+    def _acronyms(self, doc: Doc, found: DocEntities) -> None:
+        """'Popular Mobilization Forces (PMF)': the acronym names the same entity from then on."""
+        aliases: dict[str, Entity] = {}
+        for mention in list(found.mentions):
+            end = mention.span.end
+            if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
+                acronym = doc[end + 1]
+                if acronym.text.isupper() or (acronym.text[:1].isupper() and sum(c.isupper() for c in acronym.text) >= 2):
+                    if mention.entity.cls != "Person":
+                        aliases[acronym.text] = mention.entity
+                        found.by_token.pop(acronym.i, None)
+        if not aliases:
+            return
+        for token in doc:
+            entity = aliases.get(token.text)
+            if entity is None:
+                continue
+            current = found.by_token.get(token.i)
+            if current is not None and current.entity.key != entity.key:
+                if current.entity.wikidata or len(current.span) > 1:
+                    continue
+                found.mentions.remove(current)
+            found.add_mention(doc[token.i : token.i + 1], entity, "alias", 0.85)
 
     def _sweep_names(self, doc: Doc, found: DocEntities, persons: dict[str, Entity]) -> None:
         """Mentions of a known person the model missed ("Trump in a phone call ...")."""
