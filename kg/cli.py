@@ -25,19 +25,39 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="extract entities and facts from articles into a graph")
-    b.add_argument("inputs", nargs="*", help="files or folders (default: the bundled sample articles)")
-    b.add_argument("-o", "--out", required=True, help="output: .ttl .trig .nq .nt .jsonld, or a folder / .oxigraph store")
-    b.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE,
-                   help=f"write only facts at least this confident (default {DEFAULT_MIN_CONFIDENCE})")
-    b.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS,
-                   help=f"refuse documents longer than this (default {DEFAULT_MAX_CHARS:,})")
+    b.add_argument(
+        "inputs", nargs="*", help="files or folders (default: the bundled sample articles)"
+    )
+    b.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        help="output: .ttl .trig .nq .nt .jsonld, or a folder / .oxigraph store",
+    )
+    b.add_argument(
+        "--min-confidence",
+        type=float,
+        default=DEFAULT_MIN_CONFIDENCE,
+        help=f"write only facts at least this confident (default {DEFAULT_MIN_CONFIDENCE})",
+    )
+    b.add_argument(
+        "--max-chars",
+        type=int,
+        default=DEFAULT_MAX_CHARS,
+        help=f"refuse documents longer than this (default {DEFAULT_MAX_CHARS:,})",
+    )
     b.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    b.add_argument("--validate", action="store_true", help="check the built graph against the SHACL shapes")
+    b.add_argument(
+        "--validate", action="store_true", help="check the built graph against the SHACL shapes"
+    )
 
     q = sub.add_parser("query", help="run a SPARQL query on a graph")
     q.add_argument("graph", help="a graph file or store written by kg build")
-    q.add_argument("query", help="SPARQL text, a .rq file, or a competency query name (positions, agreements, "
-                   "deployments, memberships, events, evidence)")
+    q.add_argument(
+        "query",
+        help="SPARQL text, a .rq file, or a competency query name (positions, agreements, "
+        "deployments, memberships, events, evidence)",
+    )
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
 
     d = sub.add_parser("draw", help="draw a relationship diagram")
@@ -45,16 +65,23 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("-o", "--out", required=True, help="diagram file: .png, .svg or .pdf")
     d.add_argument("--focus", help="an entity (label, alias or IRI) to centre on")
     d.add_argument("--depth", type=int, default=1, help="hops around --focus (default 1)")
-    d.add_argument("--kinds", nargs="+", help="fact kinds to draw (position, agreement, deployment, "
-                   "membership, alliance, event)")
+    d.add_argument(
+        "--kinds",
+        nargs="+",
+        help="fact kinds to draw (position, agreement, deployment, membership, alliance, event)",
+    )
     d.add_argument("--title")
 
     e = sub.add_parser("eval", help="score extraction against gold annotations")
     e.add_argument("gold", help="gold annotations (.jsonl, CONTRACT.md §3)")
     e.add_argument("--json", action="store_true", help="machine-readable output")
     e.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
-    e.add_argument("--errors", action="store_true", help="list every false positive and false negative")
-    e.add_argument("--curve", action="store_true", help="also print the precision/recall curve over thresholds")
+    e.add_argument(
+        "--errors", action="store_true", help="list every false positive and false negative"
+    )
+    e.add_argument(
+        "--curve", action="store_true", help="also print the precision/recall curve over thresholds"
+    )
 
     v = sub.add_parser("validate", help="check a graph against the SHACL shapes")
     v.add_argument("graph")
@@ -63,8 +90,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="kg: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="kg: %(message)s",
+        stream=sys.stderr,
+    )
     try:
         return COMMANDS[args.command](args)
     except GeokgError as exc:
@@ -128,9 +158,13 @@ def _query(args: argparse.Namespace) -> int:
 
     sparql = load_query(args.query)
     graph = KnowledgeGraph.load(args.graph)
-    name = args.query if args.query.endswith(".rq") or "\n" not in args.query and len(args.query) < 40 else None
+    name = (
+        args.query
+        if args.query.endswith(".rq") or "\n" not in args.query and len(args.query) < 40
+        else None
+    )
     result = run_query(graph.dataset, sparql, name=name)
-    print(format_result(result, args.format))
+    print(format_result(result, args.format), end="")
     return EXIT_OK
 
 
@@ -138,7 +172,9 @@ def _draw(args: argparse.Namespace) -> int:
     from kg.graph import KnowledgeGraph
 
     graph = KnowledgeGraph.load(args.graph)
-    out = graph.draw(Path(args.out), focus=args.focus, depth=args.depth, kinds=args.kinds, title=args.title)
+    out = graph.draw(
+        Path(args.out), focus=args.focus, depth=args.depth, kinds=args.kinds, title=args.title
+    )
     print(f"kg draw: wrote {out}", file=sys.stderr)
     return EXIT_OK
 

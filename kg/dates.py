@@ -63,7 +63,7 @@ def year_of(text: str) -> int | None:
 def looks_future(token: Token) -> bool:
     """Whether the clause governing ``token`` speaks of the future."""
     verb = token
-    while verb.pos_ not in {"VERB", "AUX"} and verb.head is not verb:
+    while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
         verb = verb.head
     for child in verb.children:
         if child.lower_ in _FUTURE_MARKERS or (child.tag_ == "MD" and child.lower_ in {"will", "'ll", "shall"}):
@@ -87,7 +87,7 @@ def sentence_day(sent: Span, base: dt.date | None) -> tuple[dt.date | None, Span
 def _clause_verb(token: Token) -> Token:
     node = token
     for _ in range(8):
-        if node.pos_ in {"VERB", "AUX"} or node.head is node:
+        if node.pos_ in {"VERB", "AUX"} or node.head == node:
             return node
         node = node.head
     return node
@@ -108,9 +108,9 @@ def day_for(anchor: Token, base: dt.date | None) -> dt.date | None:
         if day is None:
             continue
         own = _clause_verb(ent.root.head if ent.root.dep_ == "pobj" else ent.root)
-        if own is verb or ent.root.head is anchor or ent.root.head.head is anchor:
+        if own == verb or ent.root.head == anchor or ent.root.head.head == anchor:
             return day
-        candidates.append((day, own is anchor.sent.root))
-    if len(candidates) == 1 and verb is anchor.sent.root:
+        candidates.append((day, own == anchor.sent.root))
+    if len(candidates) == 1 and verb == anchor.sent.root:
         return candidates[0][0]
     return None

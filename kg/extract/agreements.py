@@ -279,7 +279,7 @@ class AgreementExtractor:
                 for child in node.children:
                     if child.dep_ in {"nsubj", "nsubjpass"}:
                         return self._resolve(ctx, child)
-            if node.head is node:
+            if node.head == node:
                 break
             node = node.head
         return None

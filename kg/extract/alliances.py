@@ -131,7 +131,7 @@ def _hostile(token: Token) -> bool:
             return True
         if node.lemma_ in _HOSTILE_NOUNS:
             return True
-        if node.head is node:
+        if node.head == node:
             return False
         node = node.head
     return False

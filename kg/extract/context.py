@@ -46,6 +46,42 @@ class DocContext:
                 seen.setdefault(entity.key, entity)
         return list(seen.values())
 
+    def refer(self, token: Token, exclude: set[str] | None = None) -> Entity | None:
+        """The entity a token names or refers to.
+
+        Besides names: a relative pronoun stands for the noun its clause hangs on
+        ("Germany, which has ..."), "it"/"its"/"they" for the actor that opens the
+        sentence, and "the country" for the last country named before.
+        """
+        entity = self.found.entity_at(token)
+        if entity is not None:
+            return entity
+        exclude = exclude or set()
+        lower = token.lower_
+        if lower in {"which", "who", "that"}:
+            clause = token.head
+            while clause.dep_ not in {"relcl", "acl"} and clause.head != clause and clause.pos_ != "NOUN":
+                clause = clause.head
+            if clause.dep_ in {"relcl", "acl"}:
+                return self.refer(clause.head, exclude)
+            return None
+        if lower in {"it", "its", "they", "their"}:
+            from kg.extract.agreements import _pronoun_antecedent
+
+            return _pronoun_antecedent(self, token)
+        if lower in {"country", "nation", "state", "kingdom", "republic"} and any(
+            c.lower_ == "the" for c in token.children
+        ):
+            for mention in sorted(self.found.mentions, key=lambda m: -m.span.start):
+                if mention.span.start < token.i and mention.entity.cls == "Country":
+                    if mention.entity.key not in exclude:
+                        return mention.entity
+            return None
+        for child in token.children:
+            if child.dep_ in {"compound", "amod"} and self.found.entity_at(child) is not None:
+                return self.found.entity_at(child)
+        return None
+
     def evidence(self, sent: Span, confidence: float) -> Evidence:
         return Evidence(
             self.document.id,
@@ -107,7 +143,7 @@ def modality(token: Token, lex: Lexicon) -> str:
                 return "negated"
             if node.lemma_ in hypothetical_verbs and node is not token:
                 return "hypothetical"
-        if node.head is node:
+        if node.head == node:
             break
         if node.dep_ in {"advcl", "relcl", "acl"} and node.pos_ in {"VERB", "AUX"}:
             # Stop at a clause boundary; the clause's own markers were checked.

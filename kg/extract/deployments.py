@@ -61,7 +61,7 @@ class DeploymentExtractor:
         sent = noun.sent
         count = self._count(noun)
         sender = self._sender(ctx, noun)
-        host = self._host(ctx, noun)
+        host = self._host(ctx, noun, sender)
         if sender is None or host is None or sender.key == host.key:
             return None
         if host.cls != "Country" or sender.cls != "Country":
@@ -100,7 +100,7 @@ class DeploymentExtractor:
         for _ in range(3):
             if node.pos_ in {"VERB", "AUX"}:
                 return node
-            if node.head is node:
+            if node.head == node:
                 return None
             node = node.head
         return None
@@ -123,8 +123,8 @@ class DeploymentExtractor:
         verb = self._verb(noun)
         if verb is not None and verb.lemma_ in ctx.lex.words("deploy_verbs") - {"host"}:
             for child in verb.children:
-                if child.dep_ in {"nsubj", "nsubjpass"} and child.dep_ == "nsubj":
-                    entity = ctx.entity(child)
+                if child.dep_ == "nsubj":
+                    entity = ctx.refer(child)
                     if entity is not None and entity.cls == "Country":
                         return entity
             # "X committed to send troops": the subject of the governing verb.
@@ -137,7 +137,7 @@ class DeploymentExtractor:
                             return entity
                 if head.dep_ in {"pcomp", "pobj", "prep", "advcl"}:
                     top = head
-                    while top.dep_ not in {"ROOT"} and top.head is not top:
+                    while top.dep_ not in {"ROOT"} and top.head != top:
                         top = top.head
                     for child in top.children:
                         if child.dep_ == "nsubj" and ctx.entity(child) is not None:
@@ -146,29 +146,44 @@ class DeploymentExtractor:
                                 return entity
         return None
 
-    def _host(self, ctx: DocContext, noun: Token) -> Entity | None:
+    def _host(self, ctx: DocContext, noun: Token, sender: Entity | None = None) -> Entity | None:
         candidates = [noun]
+        # "troops stationed in X": the participle hanging on the noun
+        candidates += [c for c in noun.children if c.dep_ in {"acl", "relcl"} and c.pos_ == "VERB"]
         verb = self._verb(noun)
         if verb is not None:
             candidates.append(verb)
+        exclude = {sender.key} if sender is not None else set()
         for node in candidates:
             for child in node.children:
                 if child.dep_ == "prep" and child.lower_ in _HOST_PREPS:
-                    entity = _pobj_entity(ctx, child)
+                    entity = _pobj_entity(ctx, child, exclude)
                     if entity is not None:
                         return _as_country(ctx, entity)
         if verb is not None and verb.lemma_ == "host":
             for child in verb.children:
                 if child.dep_ == "nsubj":
-                    entity = ctx.entity(child)
+                    entity = ctx.refer(child)
                     if entity is not None:
                         return _as_country(ctx, entity)
+        # "X hosts 28,500 US troops" even where the parser misreads "hosts" as a noun
+        sent_start = noun.sent.start
+        for i in range(noun.i - 1, max(sent_start, noun.i - 5) - 1, -1):
+            if noun.doc[i].lower_ in {"host", "hosts", "hosted", "hosting"}:
+                for j in range(i - 1, max(sent_start, i - 4) - 1, -1):
+                    entity = ctx.refer(noun.doc[j])
+                    if entity is not None:
+                        return _as_country(ctx, entity)
+                break
         return None
 
 
-def _pobj_entity(ctx: DocContext, prep: Token) -> Entity | None:
+def _pobj_entity(ctx: DocContext, prep: Token, exclude: set[str] | None = None) -> Entity | None:
     for child in prep.children:
         if child.dep_ == "pobj":
+            referred = ctx.refer(child, exclude)
+            if referred is not None and referred.cls in {"Country", "City"}:
+                return referred
             for token in child.subtree:
                 entity = ctx.entity(token)
                 if entity is not None and entity.cls in {"Country", "City"}:

@@ -415,7 +415,7 @@ class EventExtractor:
     def _head_verb(noun: Token) -> Token | None:
         node = noun
         for _ in range(3):
-            if node.head is node:
+            if node.head == node:
                 return None
             node = node.head
             if node.pos_ in {"VERB", "AUX"}:

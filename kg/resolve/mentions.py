@@ -350,7 +350,7 @@ def is_metonym(span: Span) -> bool:
     dep = root.dep_
     if dep == "conj":
         first = root
-        while first.dep_ == "conj" and first.head is not first:
+        while first.dep_ == "conj" and first.head != first:
             first = first.head
         dep, root = first.dep_, first
     if dep in {"appos"}:
