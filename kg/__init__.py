@@ -1,9 +1,9 @@
 """geokg: news articles about world politics → a traced, queryable knowledge graph.
 
-    import kg
-    graph = kg.build(["articles/"]).graph      # or kg.build() for the sample articles
-    rows = graph.query("positions")            # a competency query, or any SPARQL
-    kg.draw(graph, "diagram.png", focus="South Korea")
+import kg
+graph = kg.build(["articles/"]).graph      # or kg.build() for the sample articles
+rows = graph.query("positions")            # a competency query, or any SPARQL
+kg.draw(graph, "diagram.png", focus="South Korea")
 """
 
 from __future__ import annotations
@@ -43,4 +43,13 @@ def to_networkx(graph: KnowledgeGraph | str | Path) -> Any:
     return graph.to_networkx()
 
 
-__all__ = ["BuildResult", "KnowledgeGraph", "build", "draw", "load", "query", "to_networkx", "__version__"]
+__all__ = [
+    "BuildResult",
+    "KnowledgeGraph",
+    "build",
+    "draw",
+    "load",
+    "query",
+    "to_networkx",
+    "__version__",
+]

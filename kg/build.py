@@ -70,7 +70,9 @@ def build(
                     on_error(item)
                 continue
             if item.id in seen:
-                log.warning("%s: document id %r seen before; the later one replaces it", item.path, item.id)
+                log.warning(
+                    "%s: document id %r seen before; the later one replaces it", item.path, item.id
+                )
             seen.add(item.id)
             yield item
 

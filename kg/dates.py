@@ -66,7 +66,9 @@ def looks_future(token: Token) -> bool:
     while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
         verb = verb.head
     for child in verb.children:
-        if child.lower_ in _FUTURE_MARKERS or (child.tag_ == "MD" and child.lower_ in {"will", "'ll", "shall"}):
+        if child.lower_ in _FUTURE_MARKERS or (
+            child.tag_ == "MD" and child.lower_ in {"will", "'ll", "shall"}
+        ):
             return True
     if verb.tag_ in {"VBD", "VBN"}:
         return False

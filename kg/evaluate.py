@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.errors import InputError
 from kg.evaluation import Report, load_gold, pr_curve, score
 from kg.graph import KnowledgeGraph
 from kg.ingest import iter_documents
-from kg.errors import InputError
 from kg.pipeline import DEFAULT_MIN_CONFIDENCE, extract
 
 

@@ -1,24 +1,32 @@
-"""``KnowledgeGraph``: an rdflib dataset with one named graph per document."""
+"""``KnowledgeGraph``: an rdflib dataset with one named graph per document.
+
+Documents added by a build are kept as plain sorted triples and turned into rdflib graphs
+only when the dataset is asked for: a build that only writes a file never pays for rdflib's
+store.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Literal
+from rdflib import Dataset, Literal, URIRef
 
 from kg.model import Extraction
 from kg.rdf.io import (
+    Quad,
     add_quads,
     graph_exists,
     iter_quads,
-    merge_documents,
+    merge_quads,
     new_dataset,
     read_graph,
-    write_graph,
+    read_quads,
+    write_quads,
 )
 from kg.rdf.iris import document_iri
-from kg.rdf.mapping import extraction_to_quads
+from kg.rdf.mapping import Triple, extraction_to_triples
 from kg.rdf.namespaces import DCTERMS, GK, RDF
 
 ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
@@ -28,13 +36,40 @@ class KnowledgeGraph:
     """The knowledge graph built from documents; queries see the union of all graphs."""
 
     def __init__(self, dataset: Dataset | None = None) -> None:
-        self.dataset = dataset if dataset is not None else new_dataset()
+        self._dataset = dataset
+        # Document graphs not yet in the dataset: graph name → triples in sorted order.
+        self._pending: dict[URIRef, list[Triple]] = {}
+
+    @property
+    def dataset(self) -> Dataset:
+        """The rdflib dataset (built on first use from the documents added so far)."""
+        if self._dataset is None:
+            self._dataset = new_dataset()
+        if self._pending:
+            present = {getattr(g, "identifier", g) for g in self._dataset.contexts()}
+            for name in self._pending:
+                if name in present:
+                    self._dataset.remove_graph(name)
+            add_quads(self._dataset, self._pending_quads())
+            self._pending = {}
+        return self._dataset
 
     def add_extraction(self, extraction: Extraction) -> None:
         """Add (or rebuild) one document's graph."""
         graph_name = document_iri(extraction.document.id)
-        self.dataset.remove_graph(graph_name)
-        add_quads(self.dataset, extraction_to_quads(extraction))
+        self._pending.pop(graph_name, None)  # a rebuilt document goes to the end, as before
+        self._pending[graph_name] = extraction_to_triples(extraction)
+
+    def _pending_quads(self) -> Iterator[Quad]:
+        """The pending documents' quads, sorted by graph then triple."""
+        for name in sorted(self._pending, key=lambda g: g.n3()):
+            for s, p, o in self._pending[name]:
+                yield s, p, o, name
+
+    def _quads(self) -> Iterable[Quad]:
+        if self._dataset is None:
+            return self._pending_quads()
+        return iter_quads(self.dataset)
 
     @classmethod
     def load(cls, path: str | Path) -> KnowledgeGraph:
@@ -43,17 +78,28 @@ class KnowledgeGraph:
 
     def save(self, path: str | Path) -> None:
         """Write to ``path``, merging into the graph already there (documents replaced by name)."""
-        dataset = self.dataset
+        presorted = self._dataset is None
+        quads = self._quads()
         if graph_exists(path):
-            dataset = merge_documents(read_graph(path), dataset)
-        write_graph(dataset, path)
+            quads, presorted = merge_quads(read_quads(path), quads), False
+        write_quads(quads, path, presorted=presorted)
 
     def __len__(self) -> int:
         """Number of distinct triples over all graphs."""
-        return len({(s, p, o) for s, p, o, _ in iter_quads(self.dataset)})
+        return len({(s, p, o) for s, p, o, _ in self._quads()})
 
     def documents(self) -> list[str]:
         """Identifiers of the documents in the graph, sorted."""
+        if self._dataset is None:
+            triples = [t for triples in self._pending.values() for t in triples]
+            typed = {s for s, p, o in triples if p == RDF.type and o == GK.Document}
+            return sorted(
+                {
+                    str(o)
+                    for s, p, o in triples
+                    if p == DCTERMS.identifier and s in typed and isinstance(o, Literal)
+                }
+            )
         ids = {
             str(ident)
             for doc in self.dataset.subjects(RDF.type, GK.Document)

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 
-import spacy
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from kg.gazetteer import Gazetteer
 
@@ -84,6 +87,58 @@ def _ruler_patterns(gazetteer: Gazetteer) -> tuple[list[dict], list[dict]]:
     return lower, exact
 
 
+class GazetteerRuler:
+    """Gazetteer names as entities, with the behaviour of spaCy's ``EntityRuler``.
+
+    Two phrase matchers, one on lower case and one on exact text, stand in for the
+    ruler's phrase and token matchers: the result is the same, but the patterns only
+    need the tokenizer (the ruler runs every pattern through the tagger and parser)
+    and matching a document costs less. Matches of both kinds are settled together:
+    the longest wins, then the earliest; a span already an entity is left alone.
+    """
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+        self.lower = PhraseMatcher(vocab, attr="LOWER")
+        self.exact = PhraseMatcher(vocab, attr="ORTH")
+        self.labels: dict[int, tuple[str, str]] = {}  # match id → (entity label, entry key)
+
+    def add_patterns(
+        self, tokenizer: Callable[[str], Doc], *, lower: list[dict], exact: list[dict]
+    ) -> None:
+        """Add ``{"label", "pattern", "id"}`` patterns matched on lower case / exact text."""
+        for matcher, patterns in ((self.lower, lower), (self.exact, exact)):
+            docs: dict[str, list[Doc]] = defaultdict(list)
+            for pattern in patterns:
+                match_key = f"{pattern['label']}||{pattern['id']}"
+                docs[match_key].append(tokenizer(pattern["pattern"]))
+                self.labels[self.vocab.strings.add(match_key)] = (pattern["label"], pattern["id"])
+            for match_key, pattern_docs in docs.items():
+                matcher.add(match_key, pattern_docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = {m for m in [*self.exact(doc), *self.lower(doc)] if m[1] != m[2]}
+        if not matches:
+            return doc
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        found = []
+        for match_id, start, end in sorted(
+            matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True
+        ):
+            if any(i in taken for i in range(start, end)):
+                continue
+            label, key = self.labels[match_id]
+            found.append(Span(doc, start, end, label=label, span_id=key))
+            taken.update(range(start, end))
+        doc.ents = [*doc.ents, *found]
+        return doc
+
+
+@Language.factory("geokg_gazetteer_ruler")
+def make_gazetteer_ruler(nlp: Language, name: str) -> GazetteerRuler:
+    return GazetteerRuler(nlp.vocab)
+
+
 _TRIM_POS = {"ADP", "CCONJ", "DET", "PART", "PUNCT", "SCONJ"}
 
 
@@ -120,6 +175,10 @@ def repair_names(doc: Doc) -> Doc:
             end -= 1
         while start < end - 1 and doc[start].pos_ in {"DET", "PUNCT"}:
             start += 1
+        # "African Continental Free Trade Area (AfCFTA)": the acronym is a name of its own
+        opening = next((t.i for t in doc[start + 1 : end] if t.text == "("), None)
+        if opening is not None:
+            end = opening
         if start >= end:
             continue
         span = Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
@@ -141,33 +200,68 @@ def repair_names(doc: Doc) -> Doc:
 
 
 _TITLE_WORDS = {
-    "president", "presidents", "prime", "minister", "king", "queen", "general", "gen.", "sultan",
-    "emir", "chancellor", "secretary", "senator", "sen.", "rep.", "mr", "mr.", "mrs", "mrs.", "ms",
-    "ms.", "dr", "dr.", "potus", "premier", "ambassador", "spokesman", "spokeswoman", "imam",
-    "sheikh", "prince", "princess", "pope", "ayatollah", "colonel", "col.", "admiral", "adm.",
-    "lt.", "sir", "lord", "dame", "foreign", "defence", "defense", "deputy", "vice", "commander",
-}  # fmt: skip
+    "president",
+    "presidents",
+    "prime",
+    "minister",
+    "king",
+    "queen",
+    "general",
+    "gen.",
+    "sultan",
+    "emir",
+    "chancellor",
+    "secretary",
+    "senator",
+    "sen.",
+    "rep.",
+    "mr",
+    "mr.",
+    "mrs",
+    "mrs.",
+    "ms",
+    "ms.",
+    "dr",
+    "dr.",
+    "potus",
+    "premier",
+    "ambassador",
+    "spokesman",
+    "spokeswoman",
+    "imam",
+    "sheikh",
+    "prince",
+    "princess",
+    "pope",
+    "ayatollah",
+    "colonel",
+    "col.",
+    "admiral",
+    "adm.",
+    "lt.",
+    "sir",
+    "lord",
+    "dame",
+    "foreign",
+    "defence",
+    "defense",
+    "deputy",
+    "vice",
+    "commander",
+}
 
 
 @lru_cache(maxsize=1)
 def build_nlp() -> Language:
-    """The model with the gazetteer rulers and name repair added (built once per process)."""
+    """The model with the gazetteer ruler and name repair added (built once per process).
+
+    One ruler holds both kinds of pattern, so that overlapping matches are settled
+    by length ("Islamic Republic of Iran" over "Iran"): patterns matched on lower
+    case, and patterns matched on exact text for short or ambiguous forms.
+    """
     nlp = load_model()
-    gazetteer = Gazetteer.load()
-    lower, exact = _ruler_patterns(gazetteer)
-    ruler = nlp.add_pipe(
-        "entity_ruler",
-        name="gazetteer_ruler",
-        before="ner",
-        config={"phrase_matcher_attr": "LOWER", "validate": False},
-    )
-    ruler.add_patterns(lower)
-    exact_ruler = nlp.add_pipe(
-        "entity_ruler",
-        name="gazetteer_exact_ruler",
-        before="gazetteer_ruler",
-        config={"phrase_matcher_attr": "ORTH", "validate": False},
-    )
-    exact_ruler.add_patterns(exact)
+    lower, exact = _ruler_patterns(Gazetteer.load())
+    ruler = nlp.add_pipe("geokg_gazetteer_ruler", name="gazetteer_ruler", before="ner")
+    ruler.add_patterns(nlp.tokenizer, lower=lower, exact=exact)
     nlp.add_pipe("geokg_name_repair", after="ner")
     return nlp

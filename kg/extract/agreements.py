@@ -23,20 +23,46 @@ from kg.resolve.mentions import clean_name, slug
 _SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT"}
 _NUMERIC = re.compile(r"^\d+([.,]\d+)*$")
 _WEAPON_WORDS = {
-    "weapon", "weapons", "missile", "missiles", "warhead", "warheads", "bomb", "bombs",
-    "arms", "rockets", "mines", "munitions",
-}  # fmt: skip
+    "weapon",
+    "weapons",
+    "missile",
+    "missiles",
+    "warhead",
+    "warheads",
+    "bomb",
+    "bombs",
+    "arms",
+    "rockets",
+    "mines",
+    "munitions",
+}
 _EQUIVALENCE = {"equivalent", "or", "(", "about", "roughly", "around", "approximately"}
 _SUPERSEDED = {"initially", "originally", "previously", "formerly", "once"}
-_LIMIT_CUES = {"maximum", "limit", "limits", "limited", "cap", "capped", "ceiling", "restricted",
-               "restrict", "restricts", "up", "exceed", "no", "banned", "allowed", "permitted"}  # fmt: skip
+_LIMIT_CUES = {
+    "maximum",
+    "limit",
+    "limits",
+    "limited",
+    "cap",
+    "capped",
+    "ceiling",
+    "restricted",
+    "restrict",
+    "restricts",
+    "up",
+    "exceed",
+    "no",
+    "banned",
+    "allowed",
+    "permitted",
+}
 
 
 class AgreementExtractor:
     name = "agreement"
 
     def __call__(self, ctx: DocContext) -> Iterator[AgreementFact]:
-        nouns = ctx.lex.words("agreement_nouns")
+        nouns = ctx.lex.words("agreement_nouns") | {"memoranda"}
         last: Entity | None = None
         by_key: dict[str, AgreementFact] = {}
         handled: set[int] = set()
@@ -57,6 +83,20 @@ class AgreementExtractor:
                 continue
             last = entity
             fact = self._facts_for(ctx, entity, anchor)
+            if fact is not None and named is not None:
+                # countries named inside a treaty's name are its parties ("the Iran nuclear deal")
+                for t in span:
+                    country = ctx.gaz.country_by_name(t.text) if t.is_title else None
+                    if country is not None and country.cls == "Country":
+                        from kg.resolve.mentions import entity_from_gazetteer
+
+                        fact.parties.add(
+                            ctx.use(
+                                ctx.found.entities.get(country.key)
+                                or entity_from_gazetteer(country),
+                                span.sent,
+                            )
+                        )
             if fact is None:
                 continue
             merged = by_key.get(entity.key)
@@ -79,6 +119,16 @@ class AgreementExtractor:
             return None
         if mention.entity.cls in {"Treaty", "Agreement"}:
             return mention.entity, mention.span
+        nouns = ctx.lex.words("agreement_nouns")
+        last = mention.span[-1]
+        if (
+            mention.entity.cls in {"Organization", "Event"}
+            and not mention.entity.wikidata
+            and last.lemma_.lower() in nouns
+            and len(mention.span) > 1
+        ):
+            mention.entity.cls = "Agreement"  # "the Liptako-Gourma Charter"
+            return mention.entity, mention.span
         if mention.span.label_ == "LAW":
             entity = Entity(
                 key=f"agreement:{slug(mention.span.text)}",
@@ -90,37 +140,45 @@ class AgreementExtractor:
 
     def _generic(self, ctx: DocContext, noun: Token, last: Entity | None) -> Entity | None:
         lemma = noun.lemma_.lower()
-        lower = noun.lower_
         doc = noun.doc
-        if lemma == "understanding" and not (noun.i >= 2 and doc[noun.i - 2].lemma_ == "memorandum"):
+        if noun.dep_ == "compound":
+            # "treaty allies", "protocol officer"; "the AfCFTA agreement" is seen at its head
             return None
-        if lemma == "memorandum" and noun.i + 2 < len(doc) and doc[noun.i + 2].lower_ == "understanding":
-            pass
-        if lemma == "resolution" and not self._un_resolution(ctx, noun):
+        if lemma == "understanding" and not (
+            noun.i >= 2 and doc[noun.i - 2].lemma_ in {"memorandum", "memoranda"}
+        ):
             return None
-        if lemma == "deal" and any(c.lower_ in {"great", "good"} for c in noun.children):
+        if lemma in {"memorandum", "memoranda"} and not (
+            noun.i + 2 < len(doc) and doc[noun.i + 2].lower_ == "understanding"
+        ):
             return None
-        if lemma == "framework" and not any(c.lemma_ in {"agreement", "accord"} for c in noun.children):
+        if lemma == "understanding":
+            return None  # named at "memorandum"
+        if lemma == "resolution" and not self._un_resolution(noun):
             return None
-        if noun.dep_ == "compound" and noun.head.lemma_.lower() in ctx.lex.words("agreement_nouns"):
-            return None  # "the AfCFTA agreement" is handled at its head
+        if lemma == "deal" and any(c.lower_ in {"great", "good", "big"} for c in noun.children):
+            return None
+        if lemma == "framework" and not any(
+            c.lemma_ in {"agreement", "accord"} for c in noun.children
+        ):
+            return None
         if any(c.lower_ == "principle" for c in noun.subtree if c.i > noun.i):
             return None  # "an agreement in principle" is a step towards one, not an agreement
+        named = self._named_modifier(ctx, noun) or self._proper_name(ctx, noun)
+        if named is not None:
+            return ctx.found.touch(named, noun.sent, 0.85)
         words = self._name_words(ctx, noun)
-        countries = [e for e in ctx.entities_in(self._modifiers(noun), {"Country"})]
-        named = self._proper_name(noun)
-        if named:
-            key = f"agreement:{slug(named)}"
-            entity = Entity(key=key, cls="Agreement", label=named)
-            return ctx.found.touch(entity, noun.sent, 0.85)
+        if len(words) == 1:
+            described = self._described(noun)
+            if described is None:
+                # a bare "the agreement": the last agreement the story spoke of
+                if last is not None:
+                    return last
+                if not any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in noun.children):
+                    return None
+            else:
+                words = described
         name = " ".join(words)
-        if lower in {"agreement", "deal", "treaty", "accord", "pact", "agreements"} and name == lower:
-            # a bare "the agreement": the last agreement the story spoke of
-            if last is not None and last.scope == ctx.document.id or (last is not None and not countries):
-                return last
-            if not any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in noun.children):
-                return None
-        name = name.rstrip("s") if name.endswith("agreements") else name
         for existing in ctx.found.entities.values():
             if existing.cls == "Agreement" and existing.scope == ctx.document.id:
                 a, b = set(existing.label.split()), set(name.split())
@@ -139,13 +197,51 @@ class AgreementExtractor:
         )
         return ctx.found.touch(entity, noun.sent, 0.8)
 
+    def _named_modifier(self, ctx: DocContext, noun: Token) -> Entity | None:
+        """'the African Continental Free Trade Area agreement': the name is the agreement."""
+        for child in noun.children:
+            if child.dep_ not in {"compound", "nmod"}:
+                continue
+            mention = ctx.found.mention_at(child)
+            if mention is None:
+                continue
+            entity = mention.entity
+            if (
+                entity.cls in {"Organization", "Event", "Agreement", "Treaty"}
+                and not entity.wikidata
+            ):
+                if entity.cls not in {"Agreement", "Treaty"}:
+                    entity.cls = "Agreement"
+                return entity
+        return None
+
     @staticmethod
-    def _un_resolution(ctx: DocContext, noun: Token) -> bool:
-        left = noun.doc[max(noun.sent.start, noun.i - 5) : noun.i]
+    def _described(noun: Token) -> list[str] | None:
+        """A bare noun named by what follows: 'agreement with the government of Syria',
+        'agreement on sending troops to Libya', 'agreement to build the pipeline'."""
+        for child in noun.children:
+            if child.i < noun.i:
+                continue
+            if (child.dep_ == "prep" and child.lower_ in {"with", "between", "on"}) or (
+                child.dep_ in {"acl", "relcl"}
+                and any(g.lower_ == "to" and g.dep_ == "aux" for g in child.children)
+            ):
+                tail = list(child.subtree)
+                for k, t in enumerate(tail):
+                    if t.text in {",", ";", "—", "(", "–"} or t.ent_type_ in {"DATE", "TIME"}:
+                        tail = tail[:k]
+                        break
+                while tail and tail[-1].pos_ in {"ADP", "CCONJ", "DET", "PUNCT"}:
+                    tail.pop()
+                if 1 < len(tail) <= 8:
+                    return [noun.text.lower()] + [t.text for t in tail]
+        return None
+
+    @staticmethod
+    def _un_resolution(noun: Token) -> bool:
+        left = {t.text for t in noun.doc[max(noun.sent.start, noun.i - 4) : noun.i]}
         right = noun.doc[noun.i + 1 : min(noun.sent.end, noun.i + 2)]
-        return any("Security Council" in t.sent.text[:0] or t.text in {"UN", "U.N.", "Council"} for t in left) or any(
-            t.like_num for t in right
-        )
+        return bool(left & {"UN", "U.N.", "Council", "Nations"}) or any(t.like_num for t in right)
 
     @staticmethod
     def _modifiers(noun: Token) -> list[Token]:
@@ -153,38 +249,52 @@ class AgreementExtractor:
         return [t for c in noun.children if c.dep_ in deps and c.i < noun.i for t in c.subtree]
 
     def _name_words(self, ctx: DocContext, noun: Token) -> list[str]:
-        """The shortest distinctive description: modifiers and head without articles or years."""
-        tokens = [t for t in noun.subtree if t.i <= noun.i and t.i >= self._left_edge(noun)]
+        """The shortest distinctive description: modifiers and head without articles or dates."""
         words = []
-        for t in tokens:
-            if t.tag_ in _SKIP_TAGS or year_of(t.text) or t.text in {"'s", "’s"}:
+        for t in noun.doc[self._left_edge(noun) : noun.i + 1]:
+            if t.tag_ in _SKIP_TAGS or t.ent_type_ in {"DATE", "TIME"} or t.text in {"'s", "’s"}:
                 continue
             entity = ctx.entity(t)
             if entity is not None and entity.cls == "Person":
                 continue
-            words.append(t.text if entity is not None and entity.cls not in {"Country"} else t.text.lower()
-                         if t.is_title and entity is None else t.text)
-        if noun.lemma_.lower() == "memorandum":
+            proper = entity is not None or t.pos_ == "PROPN"
+            words.append(t.text if proper else t.text.lower())
+        if noun.lemma_.lower() in {"memorandum", "memoranda"}:
             words.append("of understanding")
+        if noun.lemma_.lower() == "resolution":
+            nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+            if nxt is not None and nxt.like_num:
+                words.append(nxt.text)
         return words
 
     @staticmethod
     def _left_edge(noun: Token) -> int:
         edge = noun.i
         for child in noun.children:
-            if child.i < noun.i and child.dep_ in {"compound", "amod", "nmod", "det", "nummod", "poss", "npadvmod"}:
+            if child.i < noun.i and child.dep_ in {
+                "compound",
+                "amod",
+                "nmod",
+                "det",
+                "nummod",
+                "poss",
+                "npadvmod",
+            }:
                 edge = min(edge, child.left_edge.i)
         return edge
 
     @staticmethod
-    def _proper_name(noun: Token) -> str | None:
-        """'the Paris Agreement', 'the North Atlantic Treaty': a capitalised name."""
+    def _proper_name(ctx: DocContext, noun: Token) -> Entity | None:
+        """'the Paris Agreement': a capitalised name, the same agreement in every document."""
         if not noun.text[:1].isupper() or noun.is_sent_start:
             return None
         parts = [t for t in noun.subtree if t.i <= noun.i and t.tag_ not in {"DT", "POS"}]
-        if len(parts) < 2 or not all(t.text[:1].isupper() or t.text in {"-", "of", "on", "and"} for t in parts):
+        if len(parts) < 2 or not all(
+            t.text[:1].isupper() or t.text in {"-", "of", "on", "and"} for t in parts
+        ):
             return None
-        return clean_name(noun.doc[parts[0].i : noun.i + 1].text)
+        name = clean_name(noun.doc[parts[0].i : noun.i + 1].text)
+        return Entity(key=f"agreement:{slug(name)}", cls="Agreement", label=name)
 
     # -- what is said of it ---------------------------------------------------
     def _facts_for(self, ctx: DocContext, entity: Entity, anchor: Token) -> AgreementFact | None:
@@ -193,7 +303,9 @@ class AgreementExtractor:
         confidence = scaled(0.85, mode)
         if confidence is None:
             return None
-        fact = AgreementFact(agreement=ctx.use(entity, sent), evidence=[ctx.evidence(sent, confidence)])
+        fact = AgreementFact(
+            agreement=ctx.use(entity, sent), evidence=[ctx.evidence(sent, confidence)]
+        )
         # parties named inside the agreement's name ("the Turkish-Libyan border agreement")
         for country in ctx.entities_in(self._modifiers(anchor), {"Country"}):
             fact.parties.add(ctx.use(country, sent))
@@ -217,7 +329,9 @@ class AgreementExtractor:
         # participial or relative "signed with X in 2001" attached to the agreement
         for child in anchor.children:
             if child.dep_ in {"acl", "relcl"} and child.lemma_ in sign_verbs:
-                self._from_sign_verb(ctx, fact, child, sent, subject_is_agreement=child.dep_ == "acl")
+                self._from_sign_verb(
+                    ctx, fact, child, sent, subject_is_agreement=child.dep_ == "acl"
+                )
         if anchor.dep_ in {"nsubj", "nsubjpass"}:
             for child in anchor.head.children:
                 if child.dep_ == "advcl" and child.lemma_ in sign_verbs:
@@ -235,18 +349,32 @@ class AgreementExtractor:
             fact.parties.add(ctx.use(entity, sent))
 
     def _from_sign_verb(
-        self, ctx: DocContext, fact: AgreementFact, verb: Token, sent: Span, subject_is_agreement: bool = False
+        self,
+        ctx: DocContext,
+        fact: AgreementFact,
+        verb: Token,
+        sent: Span,
+        subject_is_agreement: bool = False,
     ) -> None:
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "agent"}]
+        if not subjects and verb.dep_ in {"xcomp", "advcl"} and not subject_is_agreement:
+            # "the delegations of X, Y and Z met ... to sign an agreement": the controller signs
+            subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+        for child in subjects:
+            if subject_is_agreement:
+                break
+            nodes = [child, *child.conjuncts] if child.dep_ == "nsubj" else list(child.subtree)
+            for node in nodes:
+                entity = self._resolve(ctx, node)
+                if entity is not None:
+                    self._add_party(ctx, fact, entity, sent)
+                elif node.dep_ == "nsubj":
+                    for member in _group_members(ctx, node):
+                        self._add_party(ctx, fact, member, sent)
+        for prep in _clause_preps(verb, {"with", "between", "by", "among"}):
+            for e in ctx.entities_in(prep.subtree, ACTOR_CLASSES | {"Person"}):
+                self._add_party(ctx, fact, e, sent)
         for child in verb.children:
-            if child.dep_ in {"nsubj", "agent"} and not subject_is_agreement:
-                nodes = [child, *child.conjuncts] if child.dep_ == "nsubj" else list(child.subtree)
-                for node in nodes:
-                    entity = self._resolve(ctx, node)
-                    if entity is not None:
-                        self._add_party(ctx, fact, entity, sent)
-            if child.dep_ == "prep" and child.lower_ in {"with", "between", "by", "among"}:
-                for e in ctx.entities_in(child.subtree, ACTOR_CLASSES | {"Person"}):
-                    self._add_party(ctx, fact, e, sent)
             if child.dep_ == "prep" and child.lower_ in {"in", "on"}:
                 for grand in child.subtree:
                     year = year_of(grand.text)
@@ -259,6 +387,11 @@ class AgreementExtractor:
             if day is not None:
                 fact.date = day
                 fact.year = day.year
+            elif verb.dep_ in {"ccomp", "xcomp", "advcl", "conj"}:
+                # "announced on Sunday it had entered into an agreement": the year of the report
+                day = ctx.day(verb.head)
+                if day is not None:
+                    fact.year = day.year
 
     def _resolve(self, ctx: DocContext, token: Token) -> Entity | None:
         entity = ctx.entity(token)
@@ -295,7 +428,9 @@ class AgreementExtractor:
             return AgreementExtractor._governing_verb(anchor.head)
         return None
 
-    def _restrictions(self, ctx: DocContext, fact: AgreementFact, anchor: Token, sent: Span) -> None:
+    def _restrictions(
+        self, ctx: DocContext, fact: AgreementFact, anchor: Token, sent: Span
+    ) -> None:
         restrict = ctx.lex.words("restrict_verbs")
         superseded = any(t.lower_ in _SUPERSEDED for t in sent)
         verbs = [t for t in sent if t.lemma_ in restrict and t.pos_ in {"VERB", "ADJ"}]
@@ -309,7 +444,9 @@ class AgreementExtractor:
                         continue
                     if entity is not None and entity.cls == "Country":
                         fact.restricts.add(ctx.use(entity, sent))
-            if verb.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+            if verb.dep_ == "conj" and not any(
+                c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children
+            ):
                 for child in verb.head.children:
                     if child.dep_ == "nsubj":
                         entity = self._resolve(ctx, child)
@@ -329,9 +466,18 @@ class AgreementExtractor:
         if verb.lemma_ not in {"ban", "bar", "prohibit", "forbid"}:
             return out
         for token in verb.subtree:
-            if token.lower_ in _WEAPON_WORDS and token.pos_ == "NOUN" and token.dep_ in {"dobj", "pobj"}:
-                words = [t.text.lower() for t in token.subtree if t.i <= token.i and t.tag_ not in _SKIP_TAGS
-                         and t.lower_ not in {"own", "its", "their"}]
+            if (
+                token.lower_ in _WEAPON_WORDS
+                and token.pos_ == "NOUN"
+                and token.dep_ in {"dobj", "pobj"}
+            ):
+                words = [
+                    t.text.lower()
+                    for t in token.subtree
+                    if t.i <= token.i
+                    and t.tag_ not in _SKIP_TAGS
+                    and t.lower_ not in {"own", "its", "their"}
+                ]
                 name = " ".join(words)
                 out.append(Entity(key=f"weapon:{slug(name)}", cls="WeaponSystem", label=name))
                 break
@@ -349,6 +495,14 @@ class AgreementExtractor:
             if value is None:
                 continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            # "between 500 and 5,500 kilometres": the lower bound shares the unit
+            if nxt is not None and nxt.lower_ in {"and", "to", "-", "–"} and i + 3 < len(tokens):
+                if (
+                    tokens[i + 2].like_num
+                    and i >= 1
+                    and tokens[i - 1].lower_ in {"between", "from"}
+                ):
+                    nxt = tokens[i + 3]
             unit = None
             if nxt is not None:
                 unit = units.get(nxt.lower_) or units.get(nxt.lemma_.lower())
@@ -366,6 +520,8 @@ class AgreementExtractor:
                 quantity = self._quantity_before(tokens, i, quantities, unit)
             if quantity is None:
                 continue
+            if quantity in {"warheads", "missiles"} and unit in {"kg", "t", "lb"}:
+                quantity = "payload"  # "a warhead of 200 kilograms" is a weight, not a count
             limit = Limit(quantity=quantity, value=value, unit=unit)
             if limit not in limits:
                 limits.append(limit)
@@ -397,6 +553,30 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _clause_preps(verb: Token, words: set[str]) -> list[Token]:
+    """Prepositions of ``words`` in the verb's own clause, however the parser nested them
+    ("signed in Vienna in 2015 by A, B and C")."""
+    out = []
+    for token in verb.subtree:
+        if token.dep_ != "prep" or token.lower_ not in words:
+            continue
+        node = token.head
+        while node != verb and node.pos_ not in {"VERB", "AUX"} and node.head != node:
+            node = node.head
+        if node == verb:
+            out.append(token)
+    return out
+
+
+def _group_members(ctx: DocContext, noun: Token) -> list[Entity]:
+    """'the delegations of X, Y and Z' → X, Y, Z."""
+    out = []
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            out.extend(ctx.entities_in(child.subtree, ACTOR_CLASSES))
+    return out
+
+
 def _pronoun_antecedent(ctx: DocContext, pronoun: Token) -> Entity | None:
     """'it' / 'its': the actor that opens the sentence, else the subject of an earlier one."""
     sent = pronoun.sent
@@ -413,7 +593,10 @@ def _pronoun_antecedent(ctx: DocContext, pronoun: Token) -> Entity | None:
     for mention in sorted(ctx.found.mentions, key=lambda m: -m.span.start):
         if mention.span.start >= sent.start or mention.entity.cls != "Country":
             continue
-        if mention.span.root.dep_ in {"nsubj", "nsubjpass"} or mention.span.start == mention.span.sent.start:
+        if (
+            mention.span.root.dep_ in {"nsubj", "nsubjpass"}
+            or mention.span.start == mention.span.sent.start
+        ):
             return mention.entity
     return None
 

@@ -16,7 +16,16 @@ from kg.extract.context import DocContext, modality, scaled
 from kg.model import Alliance, Entity
 
 _HOSTILE_PREPS = {"against", "by", "from"}
-_HOSTILE_NOUNS = {"threat", "threats", "attack", "attacks", "aggression", "enemy", "enemies", "adversary"}
+_HOSTILE_NOUNS = {
+    "threat",
+    "threats",
+    "attack",
+    "attacks",
+    "aggression",
+    "enemy",
+    "enemies",
+    "adversary",
+}
 
 
 class AllianceExtractor:
@@ -69,8 +78,10 @@ class AllianceExtractor:
                         add(ctx.entity(node))
         # "X's ally Y" / "treaty allies X and Y"
         if noun.dep_ in {"compound"} or any(c.dep_ == "appos" for c in noun.children):
-            target = noun.head if noun.dep_ == "compound" else next(
-                c for c in noun.children if c.dep_ == "appos"
+            target = (
+                noun.head
+                if noun.dep_ == "compound"
+                else next(c for c in noun.children if c.dep_ == "appos")
             )
             for node in (target, *target.conjuncts):
                 add(ctx.entity(node))

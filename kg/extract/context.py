@@ -15,7 +15,13 @@ from kg.model import Document, Entity, Evidence, Fact
 from kg.resolve.mentions import DocEntities
 
 # Entity classes that can act as states or state-like parties.
-ACTOR_CLASSES = {"Country", "Organization", "InternationalOrganization", "GovernmentBody", "ArmedForces"}
+ACTOR_CLASSES = {
+    "Country",
+    "Organization",
+    "InternationalOrganization",
+    "GovernmentBody",
+    "ArmedForces",
+}
 ORG_CLASSES = {"Organization", "InternationalOrganization", "GovernmentBody", "ArmedForces"}
 
 
@@ -60,7 +66,11 @@ class DocContext:
         lower = token.lower_
         if lower in {"which", "who", "that"}:
             clause = token.head
-            while clause.dep_ not in {"relcl", "acl"} and clause.head != clause and clause.pos_ != "NOUN":
+            while (
+                clause.dep_ not in {"relcl", "acl"}
+                and clause.head != clause
+                and clause.pos_ != "NOUN"
+            ):
                 clause = clause.head
             if clause.dep_ in {"relcl", "acl"}:
                 return self.refer(clause.head, exclude)

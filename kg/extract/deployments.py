@@ -20,9 +20,21 @@ from kg.model import Deployment, Entity
 _HOST_PREPS = {"in", "to", "into", "inside", "across", "throughout"}
 _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
 _WORD_NUMBERS = {
-    "hundred": 100, "thousand": 1000, "dozen": 12, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twenty": 20, "fifty": 50,
-}  # fmt: skip
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twenty": 20,
+    "fifty": 50,
+}
 
 
 def parse_count(tokens: list[Token]) -> int | None:

@@ -23,9 +23,34 @@ from kg.model import Entity, Event
 
 _PLACE_CLASSES = {"City", "Country", "Place"}
 _ATTACK_PREPS = {"at", "against", "on", "toward", "towards"}
-_ATTACK_WORDS = {"targeting", "targeted", "target", "hitting", "struck", "strike", "attack", "kill", "killing"}
-_GROUP_NOUNS = {"delegations", "delegation", "leaders", "ministers", "officials", "representatives", "heads",
-                "diplomats", "envoys", "negotiators", "forces", "troops", "militaries", "navies", "sides"}  # fmt: skip
+_ATTACK_WORDS = {
+    "targeting",
+    "targeted",
+    "target",
+    "hitting",
+    "struck",
+    "strike",
+    "attack",
+    "kill",
+    "killing",
+}
+_GROUP_NOUNS = {
+    "delegations",
+    "delegation",
+    "leaders",
+    "ministers",
+    "officials",
+    "representatives",
+    "heads",
+    "diplomats",
+    "envoys",
+    "negotiators",
+    "forces",
+    "troops",
+    "militaries",
+    "navies",
+    "sides",
+}
 _LABELS = {
     "MissileTest": "missile test",
     "NuclearTest": "nuclear test",
@@ -68,7 +93,11 @@ class EventExtractor:
             draft = self._noun_trigger(ctx, token) or self._verb_trigger(ctx, token)
             if draft is None:
                 continue
-            used.update(t.i for t in draft.anchor.subtree if t.i >= draft.anchor.i - 1 and t.i <= draft.anchor.i)
+            used.update(
+                t.i
+                for t in draft.anchor.subtree
+                if t.i >= draft.anchor.i - 1 and t.i <= draft.anchor.i
+            )
             mode = modality(draft.anchor, ctx.lex)
             confidence = scaled(draft.confidence, mode)
             if confidence is None:
@@ -79,7 +108,11 @@ class EventExtractor:
 
     # -- triggers -------------------------------------------------------------
     def _noun_trigger(self, ctx: DocContext, token: Token) -> _Draft | None:
-        if token.pos_ not in {"NOUN", "PROPN"} or ctx.entity(token) is not None and token.ent_type_ != "EVENT":
+        if (
+            token.pos_ not in {"NOUN", "PROPN"}
+            or ctx.entity(token) is not None
+            and token.ent_type_ != "EVENT"
+        ):
             return None
         two = f"{token.lower_} {token.nbor(1).lower_}" if token.i + 1 < len(token.doc) else ""
         prev = f"{token.nbor(-1).lower_} {token.lower_}" if token.i > 0 else ""
@@ -88,7 +121,12 @@ class EventExtractor:
             if kind == "ArmsSale":
                 if prev in nouns and prev.split()[0] in {"arms", "weapons"}:
                     return self._arms_sale_noun(ctx, token)
-                if token.lower_ in {"sale", "sales", "purchase", "purchases"} and self._weapon_object(ctx, token):
+                if token.lower_ in {
+                    "sale",
+                    "sales",
+                    "purchase",
+                    "purchases",
+                } and self._weapon_object(ctx, token):
                     return self._arms_sale_noun(ctx, token)
                 continue
             if kind == "PhoneCall":
@@ -102,8 +140,10 @@ class EventExtractor:
             if token.lower_ in nouns or prev in nouns and len(prev.split()) == 2:
                 if kind == "MilitaryExercise" and not self._military_context(ctx, token):
                     continue
-                if kind == "Meeting" and token.lower_ in {"session", "conference"} and not any(
-                    c.lower_ in {"summit"} for c in token.children
+                if (
+                    kind == "Meeting"
+                    and token.lower_ in {"session", "conference"}
+                    and not any(c.lower_ in {"summit"} for c in token.children)
                 ):
                     continue
                 return self._generic_noun(ctx, token, kind)
@@ -170,9 +210,9 @@ class EventExtractor:
             subjects = self._subject_actors(ctx, verb)
             tests = kind in {"MissileTest", "NuclearTest"}
             doing = verb.lemma_ in {"conduct", "carry", "hold", "stage", "perform"}
-            if (noun.dep_ in {"dobj", "pobj", "nsubjpass", "attr"} or noun.head.dep_ == "prep") and (
-                doing or not tests
-            ):
+            if (
+                noun.dep_ in {"dobj", "pobj", "nsubjpass", "attr"} or noun.head.dep_ == "prep"
+            ) and (doing or not tests):
                 participants.extend(subjects)
             if noun.dep_ in {"nsubj", "nsubjpass"}:
                 for child in verb.children:
@@ -193,7 +233,9 @@ class EventExtractor:
         subjects = self._subject_actors(ctx, verb)
         others = self._prep_actors(ctx, verb, {"with"}) + self._dobj_actors(ctx, verb)
         if lemma == "visit":
-            place = next((ctx.entity(c) for c in verb.children if c.dep_ == "dobj" and ctx.entity(c)), None)
+            place = next(
+                (ctx.entity(c) for c in verb.children if c.dep_ == "dobj" and ctx.entity(c)), None
+            )
             if place is not None and place.cls in {"City", "Country"}:
                 draft.location = place
                 host = self._country_for_place(ctx, place)
@@ -223,9 +265,15 @@ class EventExtractor:
         recipients = self._prep_actors(ctx, verb, {"to"}) + self._prep_actors(ctx, obj, {"to"})
         if lemma in {"buy", "purchase", "acquire", "order"}:
             draft.participants = [subject] if subject else []
-            draft.agent = self._origin(ctx, obj) or next(iter(self._prep_actors(ctx, verb, {"from"})), None)
+            draft.agent = self._origin(ctx, obj) or next(
+                iter(self._prep_actors(ctx, verb, {"from"})), None
+            )
         else:
-            draft.agent = subject if subject is not None and subject.cls == "Country" else self._origin(ctx, obj)
+            draft.agent = (
+                subject
+                if subject is not None and subject.cls == "Country"
+                else self._origin(ctx, obj)
+            )
             if draft.agent is None and subject is not None:
                 draft.agent = ctx.country_of(subject)
             draft.participants = _unique(recipients)
@@ -329,7 +377,11 @@ class EventExtractor:
         for child in verb.children:
             if child.dep_ in {"dobj", "nsubjpass"}:
                 words = {child.lower_, child.lemma_.lower()}
-                words |= {f"{c.lower_} {child.lower_}" for c in child.children if c.dep_ in {"compound", "amod"}}
+                words |= {
+                    f"{c.lower_} {child.lower_}"
+                    for c in child.children
+                    if c.dep_ in {"compound", "amod"}
+                }
                 if words & objects:
                     return child
         return None
@@ -359,11 +411,23 @@ class EventExtractor:
         candidates = [token] if direct else [t for t in token.subtree if t.i != token.i]
         for t in candidates:
             words = {t.lower_, f"{t.nbor(-1).lower_} {t.lower_}" if t.i > 0 else ""}
-            if words & objects and t.lower_ not in {"system", "systems"} or (
-                t.lower_ in {"equipment", "hardware"} and any(c.lower_ == "military" for c in t.children)
+            if (
+                words & objects
+                and t.lower_ not in {"system", "systems"}
+                or (
+                    t.lower_ in {"equipment", "hardware"}
+                    and any(c.lower_ == "military" for c in t.children)
+                )
             ):
-                if t.lower_ in {"equipment", "system", "systems", "hardware", "aircraft"} and not any(
-                    c.lower_ in {"military", "defence", "defense", "missile", "weapons", "fighter"} for c in t.children
+                if t.lower_ in {
+                    "equipment",
+                    "system",
+                    "systems",
+                    "hardware",
+                    "aircraft",
+                } and not any(
+                    c.lower_ in {"military", "defence", "defense", "missile", "weapons", "fighter"}
+                    for c in t.children
                 ):
                     continue
                 return t
@@ -378,7 +442,9 @@ class EventExtractor:
                     return entity
         return None
 
-    def _places(self, ctx: DocContext, draft: _Draft, heads: list[Token], from_is_location: bool = False) -> None:
+    def _places(
+        self, ctx: DocContext, draft: _Draft, heads: list[Token], from_is_location: bool = False
+    ) -> None:
         preps = {"in", "at", "near", "off", "inside"} | ({"from"} if from_is_location else set())
         for head in heads:
             for child in head.children:
@@ -427,8 +493,26 @@ class EventExtractor:
         if lower in {"war games", "wargames", "manoeuvres", "maneuvers"}:
             return True
         window = noun.doc[max(noun.sent.start, noun.i - 6) : noun.i + 1]
-        cues = {"military", "joint", "naval", "army", "air", "live-fire", "war", "defence", "defense", "troops",
-                "forces", "navy", "annual", "exercise", "drills", "combat", "missile", "amphibious"}
+        cues = {
+            "military",
+            "joint",
+            "naval",
+            "army",
+            "air",
+            "live-fire",
+            "war",
+            "defence",
+            "defense",
+            "troops",
+            "forces",
+            "navy",
+            "annual",
+            "exercise",
+            "drills",
+            "combat",
+            "missile",
+            "amphibious",
+        }
         if noun.i > 0 and noun.nbor(-1).lower_ == "war" and lower in {"games", "game"}:
             return True
         if lower in {"games", "game"}:
@@ -441,7 +525,13 @@ class EventExtractor:
         """A capitalised name before 'exercises' ('Ulchi Freedom Guardian joint exercises')."""
         doc = noun.doc
         i = noun.i - 1
-        while i >= noun.sent.start and doc[i].lower_ in {"joint", "annual", "military", "naval", "combined"}:
+        while i >= noun.sent.start and doc[i].lower_ in {
+            "joint",
+            "annual",
+            "military",
+            "naval",
+            "combined",
+        }:
             i -= 1
         end = i + 1
         while i >= noun.sent.start and doc[i].is_title and not doc[i].is_sent_start:
@@ -450,7 +540,10 @@ class EventExtractor:
         if end - start < 1:
             return None
         span = doc[start:end]
-        if any(ctx.entity(t) is not None and ctx.entity(t).cls in {"Country", "Person", "City"} for t in span):
+        if any(
+            ctx.entity(t) is not None and ctx.entity(t).cls in {"Country", "Person", "City"}
+            for t in span
+        ):
             return None
         from kg.resolve.mentions import clean_name, slug
 
@@ -500,7 +593,11 @@ class EventExtractor:
                 return candidate
             actors = draft.actors()
             if not actors:
-                return candidate if draft.definite or draft.type in {"MissileTest", "NuclearTest"} else None
+                return (
+                    candidate
+                    if draft.definite or draft.type in {"MissileTest", "NuclearTest"}
+                    else None
+                )
             if draft.date and base.date and draft.date != base.date:
                 continue
             if draft.location and base.location and draft.location.key != base.location.key:
@@ -510,13 +607,17 @@ class EventExtractor:
                 return candidate
         return None
 
-    def _to_event(self, ctx: DocContext, draft: _Draft, evidence: list[tuple[Span, float]]) -> Event:
+    def _to_event(
+        self, ctx: DocContext, draft: _Draft, evidence: list[tuple[Span, float]]
+    ) -> Event:
         sent = draft.anchor.sent
         agent = ctx.use(draft.agent, sent) if draft.agent is not None else None
         participants = {ctx.use(p, sent) for p in draft.participants if p is not draft.agent}
         if agent in participants:
             participants.discard(agent)
-        actor_labels = [e.label for e in ([draft.agent] if draft.agent else []) + draft.participants]
+        actor_labels = [
+            e.label for e in ([draft.agent] if draft.agent else []) + draft.participants
+        ]
         label = _LABELS[draft.type]
         if draft.name is not None:
             label = draft.name.label

@@ -54,8 +54,16 @@ class MembershipExtractor:
         sent = noun.sent
         mode = modality(noun, ctx.lex)
         # "NATO member Turkey" / "Y members X and Z"
-        org = next((ctx.entity(c) for c in noun.children if c.dep_ in {"compound", "nmod"}
-                    and ctx.entity(c) is not None and ctx.entity(c).cls in ORG_CLASSES), None)
+        org = next(
+            (
+                ctx.entity(c)
+                for c in noun.children
+                if c.dep_ in {"compound", "nmod"}
+                and ctx.entity(c) is not None
+                and ctx.entity(c).cls in ORG_CLASSES
+            ),
+            None,
+        )
         if org is not None and noun.dep_ == "compound":
             members = _conjuncts(ctx, noun.head)
             yield from self._emit(ctx, sent, members, [org], None, scaled(0.85, mode))
@@ -75,7 +83,9 @@ class MembershipExtractor:
             return
         members: list[Entity] = []
         if noun.dep_ == "attr":  # "X is a member of Y"
-            members = [e for c in noun.head.children if c.dep_ == "nsubj" for e in _conjuncts(ctx, c)]
+            members = [
+                e for c in noun.head.children if c.dep_ == "nsubj" for e in _conjuncts(ctx, c)
+            ]
         elif noun.dep_ == "appos":  # "X, a member of Y"
             members = _conjuncts(ctx, noun.head)
         for child in noun.children:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
-from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
+from kg.extract.context import ACTOR_CLASSES, DocContext, scaled
 from kg.lexicon import Lexicon
 from kg.model import Entity, Position
 from kg.resolve.mentions import Mention
@@ -137,11 +137,15 @@ class PositionExtractor:
                 break
             i -= 1
         tokens.reverse()
-        while tokens and (tokens[0].lower_ in {"and", "of", "'s", "’s"} or tokens[0].text in _HYPHENS):
+        while tokens and (
+            tokens[0].lower_ in {"and", "of", "'s", "’s"} or tokens[0].text in _HYPHENS
+        ):
             tokens.pop(0)
         return tokens
 
-    def _segments(self, ctx: DocContext, tokens: list[Token]) -> Iterator[tuple[str, Entity | None]]:
+    def _segments(
+        self, ctx: DocContext, tokens: list[Token]
+    ) -> Iterator[tuple[str, Entity | None]]:
         """Split a title phrase into (role, jurisdiction) pairs at each role head."""
         if not tokens:
             return
@@ -248,7 +252,11 @@ class PositionExtractor:
                     before.append(entity)
             elif token.lower_ in self.words or token.text in _HYPHENS:
                 role_tokens.append(token)
-            elif token.lower_ in {"of", "and"} and role_tokens and self._head_at(list(doc[i - len(role_tokens) : end]), len(role_tokens) - 1) > 1:
+            elif (
+                token.lower_ in {"of", "and"}
+                and role_tokens
+                and self._head_at(list(doc[i - len(role_tokens) : end]), len(role_tokens) - 1) > 1
+            ):
                 role_tokens.append(token)
             elif token.text in {"'s", "’s"} or (token.pos_ == "ADJ" and not role_tokens):
                 if token.lower_ in ctx.lex.words("role_past_markers"):
@@ -268,12 +276,18 @@ class PositionExtractor:
                 jurisdiction = after
         return role, jurisdiction
 
-    def _relative_clause(self, ctx: DocContext, doc, i: int, end: int) -> tuple[str, Entity | None] | None:
+    def _relative_clause(
+        self, ctx: DocContext, doc, i: int, end: int
+    ) -> tuple[str, Entity | None] | None:
         """', who heads Y' / ', who is the president of Y'."""
         if i < end and doc[i].lemma_ in {"head", "lead", "chair", "run", "command"}:
-            role = {"head": "head", "lead": "leader", "chair": "chairperson", "run": "head", "command": "commander"}[
-                doc[i].lemma_
-            ]
+            role = {
+                "head": "head",
+                "lead": "leader",
+                "chair": "chairperson",
+                "run": "head",
+                "command": "commander",
+            }[doc[i].lemma_]
             return role, self._entity_phrase(ctx, doc, i + 1, end)
         if i < end and doc[i].lemma_ == "be":
             j = i + 1
@@ -283,7 +297,12 @@ class PositionExtractor:
             while j < end and (doc[j].lower_ in self.words or doc[j].text in _HYPHENS):
                 role_tokens.append(doc[j].lower_)
                 j += 1
-            if role_tokens and self._ends_with_head(role_tokens) and j < end and doc[j].lower_ in _LINKERS:
+            if (
+                role_tokens
+                and self._ends_with_head(role_tokens)
+                and j < end
+                and doc[j].lower_ in _LINKERS
+            ):
                 role = self._role(ctx, role_tokens)
                 if role:
                     return role, self._entity_phrase(ctx, doc, j + 1, end)

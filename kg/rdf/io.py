@@ -5,6 +5,9 @@ graphs; ``.trig`` and ``.nq`` keep one named graph per document; a folder, a pat
 without extension or a ``.oxigraph`` path is a persistent Oxigraph store. Writes
 never leave a half-written file or store behind: the new content is written next to
 the target and moved over it once complete.
+
+TriG and N-Quads files and stores are read and written through Oxigraph, which is much
+faster than rdflib on large graphs; the union formats go through rdflib.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -34,6 +38,7 @@ FILE_FORMATS = {
     ".jsonld": "json-ld",
 }
 NAMED_GRAPH_FORMATS = frozenset({".trig", ".nq"})
+OX_FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
 STORE_SUFFIX = ".oxigraph"
 GraphName = URIRef | None  # None: the default graph
 Quad = tuple[Node, Node, Node, GraphName]
@@ -105,6 +110,14 @@ def merge_documents(existing: Dataset, new: Dataset) -> Dataset:
     return merged
 
 
+def merge_quads(existing: Iterable[Quad], new: Iterable[Quad]) -> list[Quad]:
+    """Like :func:`merge_documents`, on quads: ``existing`` less the graphs ``new`` names, then
+    ``new``."""
+    new = list(new)
+    replaced = {g for *_, g in new if g is not None}
+    return [q for q in existing if q[3] not in replaced] + new
+
+
 # --- paths ----------------------------------------------------------------------
 
 
@@ -162,6 +175,26 @@ def read_graph(path: str | Path) -> Dataset:
     return dataset
 
 
+def read_quads(path: str | Path) -> list[Quad]:
+    """Every quad of a graph file or store (``InputError`` if it cannot be read)."""
+    path = Path(path)
+    if is_store_path(path):
+        return _read_store(path)
+    if path.suffix.lower() not in OX_FORMATS:
+        return list(iter_quads(read_graph(path)))
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    fmt = OX_FORMATS[path.suffix.lower()]
+    try:
+        return [_from_ox_quad(q) for q in ox.parse(path=str(path), format=fmt)]
+    except (SyntaxError, ValueError) as exc:
+        detail = " ".join(str(exc).split())[:300]
+        name = FILE_FORMATS[path.suffix.lower()]
+        raise InputError(str(path), f"not a valid {name} file: {detail}") from exc
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+
+
 def _read_store(path: Path) -> list[Quad]:
     if not path.is_dir():
         raise InputError(str(path), "no such graph store")
@@ -185,19 +218,47 @@ def _read_store(path: Path) -> list[Quad]:
 def write_graph(dataset: Dataset, out: str | Path) -> None:
     """Write a dataset to ``out``, replacing what is there, in the format its path names."""
     out = Path(out)
-    if is_store_path(out):
-        _write_store(dataset, out)
+    if is_store_path(out) or out.suffix.lower() in OX_FORMATS:
+        write_quads(iter_quads(dataset), out)
         return
     fmt = _file_format(out)
-    source: Graph | Dataset = sorted_copy(dataset)
-    if out.suffix.lower() not in NAMED_GRAPH_FORMATS:
-        source = union_graph(source)
+    source = union_graph(sorted_copy(dataset))
+    _write_file(out, lambda handle: handle.write(_serialize(source, fmt)))
+
+
+def write_quads(quads: Iterable[Quad], out: str | Path, *, presorted: bool = False) -> None:
+    """Write quads to ``out``, replacing what is there, in the format its path names.
+
+    Files are written in sorted order (graph, subject, predicate, object), so that the same
+    graph always gives the same bytes; ``presorted`` says ``quads`` already come in that
+    order and without duplicates.
+    """
+    out = Path(out)
+    if is_store_path(out):
+        _write_store(quads, out)
+        return
+    _file_format(out)  # an unknown extension is refused before anything is done
+    if out.suffix.lower() not in OX_FORMATS:
+        dataset = new_dataset()
+        add_quads(dataset, quads)
+        write_graph(dataset, out)
+        return
+    if not presorted:
+        quads = sorted(set(quads), key=_quad_key)
+    ox_quads = [_to_ox_quad(q) for q in quads]  # all ready before touching disk
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    fmt = OX_FORMATS[out.suffix.lower()]
+    _write_file(out, lambda handle: ox.serialize(ox_quads, handle, fmt, prefixes=prefixes))
+
+
+def _write_file(out: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Call ``write`` on a temporary file beside ``out``, then move it over ``out``."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_serialize(source, fmt))
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(out, 0o666))  # temporary files are private; the result is not
@@ -235,18 +296,18 @@ def _serialize(source: Graph | Dataset, fmt: str) -> bytes:
     return data
 
 
-def _write_store(dataset: Dataset, out: Path) -> None:
+def _write_store(quads: Iterable[Quad], out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise InputError(str(out), "exists and is not a folder, cannot hold a graph store")
     if out.is_dir() and any(out.iterdir()) and not _looks_like_store(out):
         raise InputError(str(out), "folder is not empty and not an Oxigraph graph store")
-    quads = [_to_ox_quad(q) for q in iter_quads(dataset)]  # all ready before touching disk
+    ox_quads = [_to_ox_quad(q) for q in quads]  # all ready before touching disk
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     old = tmp.with_name(tmp.name[: -len(".tmp")] + ".old")
     try:
         store = ox.Store(str(tmp))
-        store.bulk_extend(quads)
+        store.bulk_extend(ox_quads)
         store.flush()
         del store  # closes the new store before it is moved
         os.chmod(tmp, _mode_for(out, 0o777))
@@ -312,8 +373,11 @@ __all__ = [
     "is_store_path",
     "iter_quads",
     "merge_documents",
+    "merge_quads",
     "named_graphs",
     "new_dataset",
     "read_graph",
+    "read_quads",
     "write_graph",
+    "write_quads",
 ]

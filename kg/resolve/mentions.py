@@ -22,27 +22,127 @@ from kg.model import Document, Entity, Evidence
 
 # Prepositions after which a capital names the city, not its government.
 _PLACE_PREPS = {
-    "in", "at", "near", "outside", "inside", "from", "to", "into", "across", "around",
-    "through", "via", "toward", "towards", "within", "over", "off", "between", "beyond",
-}  # fmt: skip
+    "in",
+    "at",
+    "near",
+    "outside",
+    "inside",
+    "from",
+    "to",
+    "into",
+    "across",
+    "around",
+    "through",
+    "via",
+    "toward",
+    "towards",
+    "within",
+    "over",
+    "off",
+    "between",
+    "beyond",
+}
 _GOV_BODY_WORDS = {
-    "ministry", "department", "parliament", "congress", "senate", "assembly", "cabinet",
-    "government", "office", "council", "court", "commission", "agency", "bureau", "house",
-    "presidency", "palace", "kremlin", "pentagon", "embassy", "consulate", "legislature",
-}  # fmt: skip
+    "ministry",
+    "department",
+    "parliament",
+    "congress",
+    "senate",
+    "assembly",
+    "cabinet",
+    "government",
+    "office",
+    "council",
+    "court",
+    "commission",
+    "agency",
+    "bureau",
+    "house",
+    "presidency",
+    "palace",
+    "kremlin",
+    "pentagon",
+    "embassy",
+    "consulate",
+    "legislature",
+}
 _ARMED_WORDS = {
-    "army", "navy", "air force", "forces", "force", "guard", "corps", "militia", "brigade",
-    "regiment", "battalion", "marines", "command", "units", "fighters",
-}  # fmt: skip
+    "army",
+    "navy",
+    "air force",
+    "forces",
+    "force",
+    "guard",
+    "corps",
+    "militia",
+    "brigade",
+    "regiment",
+    "battalion",
+    "marines",
+    "command",
+    "units",
+    "fighters",
+}
 _TITLES = {
-    "president", "presidents", "minister", "ministers", "chancellor", "premier", "king", "queen",
-    "senator", "sen.", "ambassador", "secretary", "general", "gen.", "sultan", "emir", "prince",
-    "spokesman", "spokeswoman", "spokesperson", "commander", "governor", "mayor", "chairman",
-    "counterpart", "counterparts", "leader", "chief", "envoy", "director", "pope", "ayatollah",
-    "sheikh", "imam", "colonel", "admiral", "representative", "commissioner", "dr.", "mr.", "mrs.",
-    "ms.", "potus",
-}  # fmt: skip
-_NAME_PARTICLES = {"al", "al-", "bin", "ibn", "de", "da", "van", "von", "der", "le", "la", "-", "el"}
+    "president",
+    "presidents",
+    "minister",
+    "ministers",
+    "chancellor",
+    "premier",
+    "king",
+    "queen",
+    "senator",
+    "sen.",
+    "ambassador",
+    "secretary",
+    "general",
+    "gen.",
+    "sultan",
+    "emir",
+    "prince",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "commander",
+    "governor",
+    "mayor",
+    "chairman",
+    "counterpart",
+    "counterparts",
+    "leader",
+    "chief",
+    "envoy",
+    "director",
+    "pope",
+    "ayatollah",
+    "sheikh",
+    "imam",
+    "colonel",
+    "admiral",
+    "representative",
+    "commissioner",
+    "dr.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "potus",
+}
+_NAME_PARTICLES = {
+    "al",
+    "al-",
+    "bin",
+    "ibn",
+    "de",
+    "da",
+    "van",
+    "von",
+    "der",
+    "le",
+    "la",
+    "-",
+    "el",
+}
 _INTL_WORDS = {"united nations", "international", "union", "league", "organization", "organisation"}
 _ORG_NOISE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _CONFIDENCE = {"gazetteer": 0.95, "ner": 0.75}
@@ -57,7 +157,7 @@ def clean_name(text: str) -> str:
     """A surface form without a leading article, possessive or stray punctuation."""
     text = " ".join(text.replace("’", "'").split())
     text = _ORG_NOISE.sub("", text)
-    text = re.sub(r"('s|')$", "", text).strip(" ,.;:-\"“”")
+    text = re.sub(r"('s|')$", "", text).strip(' ,.;:-"“”')
     return text
 
 
@@ -138,6 +238,7 @@ class MentionResolver:
     # -- entry point ---------------------------------------------------------
     def resolve(self, doc: Doc, document: Document) -> DocEntities:
         found = DocEntities(document)
+        self._places_named_like_people(doc, document)
         persons = self._person_clusters(doc, document)
         for ent in doc.ents:
             self._resolve_ent(ent, found, persons)
@@ -162,7 +263,11 @@ class MentionResolver:
             if prev is not None and not titled and prev.i in found.by_token:
                 # "President of Ukraine Volodymyr Zelenskyy"
                 before = found.by_token[prev.i].span.start
-                titled = before >= 2 and doc[before - 1].lower_ == "of" and doc[before - 2].lower_ in _TITLES
+                titled = (
+                    before >= 2
+                    and doc[before - 1].lower_ == "of"
+                    and doc[before - 2].lower_ in _TITLES
+                )
             if (
                 not titled
                 or token.i in found.by_token
@@ -178,7 +283,7 @@ class MentionResolver:
                 and end not in found.by_token
                 and (doc[end].is_title or doc[end].lower_ in _NAME_PARTICLES)
                 and doc[end].lower_ not in _TITLES
-                and not doc[end].ent_type_ in {"DATE", "GPE", "NORP", "ORG"}
+                and doc[end].ent_type_ not in {"DATE", "GPE", "NORP", "ORG"}
             ):
                 end += 1
             while end > i and doc[end - 1].lower_ in _NAME_PARTICLES:
@@ -207,7 +312,9 @@ class MentionResolver:
             end = mention.span.end
             if end + 2 < len(doc) and doc[end].text == "(" and doc[end + 2].text == ")":
                 acronym = doc[end + 1]
-                if acronym.text.isupper() or (acronym.text[:1].isupper() and sum(c.isupper() for c in acronym.text) >= 2):
+                if acronym.text.isupper() or (
+                    acronym.text[:1].isupper() and sum(c.isupper() for c in acronym.text) >= 2
+                ):
                     if mention.entity.cls != "Person":
                         aliases[acronym.text] = mention.entity
                         found.by_token.pop(acronym.i, None)
@@ -235,6 +342,31 @@ class MentionResolver:
                 found.add_mention(doc[token.i : token.i + 1], entity, "name", 0.7)
 
     # -- people --------------------------------------------------------------
+    def _places_named_like_people(self, doc: Doc, document: Document) -> None:
+        """Relabel as places the 'people' that only ever appear as places.
+
+        A name the model calls a person but that every time is the object of
+        "in/at/near" or of "entered/captured" ("entered Tell Tamer and Ain Issa") is
+        a town, unless the gazetteer knows a leader of that name.
+        """
+        uses: dict[str, list[bool]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                uses.setdefault(ent.text, []).append(_in_place_slot(ent))
+        places = {
+            name
+            for name, flags in uses.items()
+            if all(flags) and self.gaz.leader_by_name(name, document.date) is None
+        }
+        if not places:
+            return
+        doc.ents = [
+            Span(doc, e.start, e.end, label="GPE")
+            if e.label_ == "PERSON" and e.text in places
+            else e
+            for e in doc.ents
+        ]
+
     def _person_clusters(self, doc: Doc, document: Document) -> dict[str, Entity]:
         """Map every person surface form of the document to one Person entity."""
         names = [clean_name(e.text) for e in doc.ents if e.label_ == "PERSON"]
@@ -251,7 +383,7 @@ class MentionResolver:
         for name in full:
             if name in clusters:
                 continue
-            # A shorter full name inside a longer one ("Ali Khamenei" in "Sayyid Ali Hosseini Khamenei").
+            # A shorter full name inside a longer one ("Ali Khamenei" in a longer form).
             host = next((clusters[f] for f in clusters if _contains_words(f, name)), None)
             clusters[name] = host or self._person_entity(name, document)
         for name in set(names) - set(full):
@@ -279,8 +411,18 @@ class MentionResolver:
             return
         if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}:
             return
-        if label == "PERSON" or (label in {"ORG", "GPE", "NORP"} and text in persons):
-            entity = persons.get(text)
+        if not ent.ent_id_:
+            label = _retype(ent, label, text)
+            if label is None:
+                return
+            if label == "PERSON" and text not in persons:
+                persons[text] = self._person_entity(text, found.document)
+        if label == "GPE" and not ent.ent_id_ and self.gaz.lookup(text) is None:
+            found.add_mention(ent, Entity(f"city:{slug(text)}", "City", text), "name", 0.7)
+            return
+        folded = {slug(k): v for k, v in persons.items()}
+        if label == "PERSON" or (label in {"ORG", "GPE", "NORP"} and slug(text) in folded):
+            entity = persons.get(text) or folded.get(slug(text))
             if entity is None:
                 return
             mention = found.add_mention(ent, entity, "name", _CONFIDENCE["ner"])
@@ -344,6 +486,129 @@ class MentionResolver:
                 found.add_mention(span, halves[token.text], "alias", 0.8)
 
 
+_LOCATIVE_PREPS = {"in", "at", "near", "into", "outside", "inside", "through", "via"}
+_PLACE_VERBS = {
+    "enter",
+    "capture",
+    "seize",
+    "shell",
+    "bomb",
+    "besiege",
+    "recapture",
+    "take",
+    "reach",
+}
+_ORG_WORDS = {
+    "academy",
+    "school",
+    "college",
+    "hospital",
+    "mosque",
+    "airport",
+    "church",
+    "ministry",
+    "department",
+    "party",
+    "council",
+    "forces",
+    "force",
+    "army",
+    "bank",
+    "union",
+    "group",
+    "organization",
+    "organisation",
+    "agency",
+    "institute",
+    "university",
+    "court",
+    "front",
+    "movement",
+    "committee",
+    "commission",
+    "corps",
+    "company",
+    "corporation",
+    "association",
+    "fund",
+    "office",
+}
+_GENERIC_ORGS = {
+    "state",
+    "states",
+    "economy",
+    "the",
+    "embassy",
+    "ministry",
+    "government",
+    "army",
+    "police",
+    "court",
+    "parliament",
+    "agency",
+    "office",
+    "department",
+    "council",
+    "military",
+    "navy",
+    "administration",
+    "cabinet",
+    "senate",
+    "congress",
+    "assembly",
+    "coalition",
+    "alliance",
+    "regime",
+    "opposition",
+}
+
+
+def _retype(ent: Span, label: str, text: str) -> str | None:
+    """Correct the model's label of a name it typed wrongly, or None to drop it.
+
+    - a name right after a title, or listed alongside people, is a person;
+    - a name that is the object of "in/at/near" or of "entered/captured" is a place;
+    - a lone common word ("State", "Economy") or an acronym glossing a common noun
+      ("liquefied natural gas (LNG)") is no entity.
+    """
+    words = set(text.lower().split())
+    doc = ent.doc
+    prev = doc[ent.start - 1] if ent.start > 0 else None
+    if label == "ORG" and (text.lower() in _GENERIC_ORGS or (len(ent) == 1 and ent[0].is_stop)):
+        return None
+    if label == "ORG" and prev is not None and prev.text == "(" and ent.start >= 2:
+        before = doc[ent.start - 2]
+        if before.is_lower and not before.ent_type_:
+            return None
+    root = ent.root
+    if label in {"ORG", "GPE", "NORP"} and not words & _ORG_WORDS:
+        if prev is not None and prev.lower_ in _TITLES and len(ent) >= 2:
+            return "PERSON"
+        # "Ambassador to the United Nations Nikki Haley"
+        if prev is not None and prev.ent_type_ and len(ent) >= 2 and ent.start >= 3:
+            window = {t.lower_ for t in doc[max(0, ent.start - 6) : ent.start]}
+            if window & _TITLES and label == "ORG" and all(t.is_title for t in ent):
+                return "PERSON"
+        linked = [root.head] if root.dep_ in {"conj", "appos"} else []
+        linked += [c for c in root.children if c.dep_ in {"conj", "appos"}]
+        if len(ent) >= 2 and any(t.ent_type_ == "PERSON" for t in linked):
+            return "PERSON"
+    if label == "ORG" and len(ent) <= 3 and _in_place_slot(ent) and not words & _ORG_WORDS:
+        return "GPE"
+    if label == "GPE" and text.lower() in _TITLES:
+        return None
+    return label
+
+
+def _in_place_slot(ent: Span) -> bool:
+    """Whether a name fills a place slot: 'in X', 'at X', 'entered X (and Y)'."""
+    root = ent.root
+    node = root.head if root.dep_ == "conj" else root
+    if node.dep_ == "pobj" and node.head.lower_ in _LOCATIVE_PREPS:
+        return True
+    return node.dep_ == "dobj" and node.head.lemma_ in _PLACE_VERBS
+
+
 def is_metonym(span: Span) -> bool:
     """Whether a capital's name stands for its government ("Seoul said") rather than the city."""
     root = span.root
@@ -358,7 +623,8 @@ def is_metonym(span: Span) -> bool:
     if dep == "pobj":
         return root.head.lower_ not in _PLACE_PREPS
     if dep == "compound" and (
-        root.head.pos_ == "PROPN" or root.head.lower_ in {"summit", "talks", "meeting", "visit", "airport"}
+        root.head.pos_ == "PROPN"
+        or root.head.lower_ in {"summit", "talks", "meeting", "visit", "airport"}
     ):
         return False
     return True
