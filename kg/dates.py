@@ -20,7 +20,12 @@ _DAY_WORDS = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
-_FUTURE_MARKERS = {"will", "shall", "'ll", "next", "upcoming", "tomorrow", "later", "coming"}
+_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+_FUTURE_WORDS = {"next", "upcoming", "tomorrow", "coming"}
+_LEADING_WORDS = re.compile(r"^(later|earlier|late|early|on|by|since|until)\s+", re.IGNORECASE)
+_LAST_WEEKDAY = re.compile(
+    r"^last\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.IGNORECASE
+)
 
 
 @lru_cache(maxsize=256)
@@ -42,6 +47,8 @@ def resolve_day(text: str, base: dt.date | None, future: bool = False) -> dt.dat
     for expressions such as "on Tuesday" or "March 3".
     """
     text = text.strip()
+    while _LEADING_WORDS.match(text):
+        text = _LEADING_WORDS.sub("", text, count=1)
     if not _DAY_WORDS.search(text):
         return None
     if base is None and not re.search(r"\b\d{4}\b", text):
@@ -51,6 +58,10 @@ def resolve_day(text: str, base: dt.date | None, future: bool = False) -> dt.dat
     if data is None or data.date_obj is None or data.period != "day":
         return None
     day = data.date_obj.date()
+    # "last Thursday" said on a Friday is not yesterday (that would be "yesterday"),
+    # but the Thursday of the week before.
+    if _LAST_WEEKDAY.match(text) and (base - day).days == 1:
+        day -= dt.timedelta(days=7)
     return day
 
 
@@ -61,18 +72,19 @@ def year_of(text: str) -> int | None:
 
 
 def looks_future(token: Token) -> bool:
-    """Whether the clause governing ``token`` speaks of the future."""
+    """Whether the clause governing ``token`` speaks of the future.
+
+    The verb's tense decides: a past form looks back; "will", "shall", "going to"
+    or a present form with a future word ("next", "upcoming", "tomorrow") looks ahead.
+    """
     verb = token
     while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
         verb = verb.head
-    for child in verb.children:
-        if child.lower_ in _FUTURE_MARKERS or (
-            child.tag_ == "MD" and child.lower_ in {"will", "'ll", "shall"}
-        ):
-            return True
-    if verb.tag_ in {"VBD", "VBN"}:
+    if verb.tag_ in {"VBD", "VBN"} and not any(c.lower_ in _FUTURE_AUX for c in verb.children):
         return False
-    return any(t.lower_ in _FUTURE_MARKERS for t in verb.sent)
+    if any(c.lower_ in _FUTURE_AUX or c.lemma_ == "go" and c.tag_ == "VBG" for c in verb.children):
+        return True
+    return any(t.lower_ in _FUTURE_WORDS for t in token.sent)
 
 
 def sentence_day(sent: Span, base: dt.date | None) -> tuple[dt.date | None, Span | None]:

@@ -18,6 +18,7 @@ from kg.rdf.io import (
     Quad,
     add_quads,
     graph_exists,
+    graph_key,
     iter_quads,
     merge_quads,
     new_dataset,
@@ -62,7 +63,7 @@ class KnowledgeGraph:
 
     def _pending_quads(self) -> Iterator[Quad]:
         """The pending documents' quads, sorted by graph then triple."""
-        for name in sorted(self._pending, key=lambda g: g.n3()):
+        for name in sorted(self._pending, key=graph_key):
             for s, p, o in self._pending[name]:
                 yield s, p, o, name
 

@@ -75,6 +75,8 @@ class DocContext:
             if clause.dep_ in {"relcl", "acl"}:
                 return self.refer(clause.head, exclude)
             return None
+        if lower in {"he", "she", "him", "her", "his"}:
+            return self._last_person(token)
         if lower in {"it", "its", "they", "their"}:
             from kg.extract.agreements import _pronoun_antecedent
 
@@ -91,6 +93,21 @@ class DocContext:
             if child.dep_ in {"compound", "amod"} and self.found.entity_at(child) is not None:
                 return self.found.entity_at(child)
         return None
+
+    def _last_person(self, pronoun: Token) -> Entity | None:
+        """'he' / 'she': the person last named as a subject, else the person last named."""
+        before = sorted(
+            (
+                m
+                for m in self.found.mentions
+                if m.span.end <= pronoun.i and m.entity.cls == "Person"
+            ),
+            key=lambda m: -m.span.start,
+        )
+        for mention in before[:4]:
+            if mention.span.root.dep_ in {"nsubj", "nsubjpass"}:
+                return mention.entity
+        return before[0].entity if before else None
 
     def evidence(self, sent: Span, confidence: float) -> Evidence:
         return Evidence(

@@ -163,6 +163,8 @@ class EventExtractor:
                 return draft if draft.agent is not None else None
         if lemma in {"meet", "visit", "host", "receive", "gather", "confer"}:
             return self._meeting_verb(ctx, token)
+        if lemma in {"travel", "fly", "arrive", "go", "head"}:
+            return self._trip(ctx, token)
         if lemma in {"phone", "telephone"} or (
             lemma in {"speak", "talk", "call"} and self._phone_marker(token)
         ):
@@ -183,7 +185,14 @@ class EventExtractor:
         draft = _Draft(kind, noun, definite=any(c.lower_ == "the" for c in noun.children))
         agents: list[Entity] = []
         participants: list[Entity] = []
-        for child in noun.children:
+        # "a last round of talks in Geneva between A and B": the container holds the details
+        container = (
+            noun.head.head
+            if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN"
+            else None
+        )
+        heads = [noun] + ([container] if container is not None else [])
+        for child in [c for h in heads for c in h.children]:
             if child.dep_ in {"poss", "compound", "amod", "nmod"}:
                 for node in (child, *child.conjuncts):
                     named = ctx.entity(node)
@@ -201,8 +210,12 @@ class EventExtractor:
                         (agents if child.dep_ == "poss" else participants).append(entity)
             if child.dep_ == "prep" and child.lower_ in {"by", "of"}:
                 agents.extend(self._prep_object_actors(ctx, child))
-            if child.dep_ == "prep" and child.lower_ in {"with", "between", "among"}:
+            if child.dep_ == "prep" and child.lower_ in {"with", "among"}:
                 participants.extend(self._prep_object_actors(ctx, child))
+            if child.dep_ == "prep" and child.lower_ == "between":
+                participants.extend(
+                    e for e in ctx.entities_in(child.subtree) if e.cls in ACTOR_CLASSES | {"Person"}
+                )
         if kind == "MilitaryExercise" and draft.name is None:
             draft.name = self._exercise_name(ctx, noun)
         verb = self._head_verb(noun)
@@ -223,8 +236,8 @@ class EventExtractor:
             draft.participants = []
         else:
             draft.participants = _unique(agents + participants)
-        self._places(ctx, draft, [noun] + ([verb] if verb is not None else []))
-        draft.date = ctx.day(noun)
+        self._places(ctx, draft, heads + ([verb] if verb is not None else []))
+        draft.date = ctx.day(noun) or (ctx.day(container) if container is not None else None)
         return draft
 
     def _meeting_verb(self, ctx: DocContext, verb: Token) -> _Draft | None:
@@ -246,6 +259,25 @@ class EventExtractor:
         draft.date = ctx.day(verb)
         if len(draft.participants) < 2 and not (draft.participants and draft.location):
             return None
+        return draft
+
+    def _trip(self, ctx: DocContext, verb: Token) -> _Draft | None:
+        """'X will travel to Tehran on Tuesday': a visit, met by the host country."""
+        preps = {"to", "in"} if verb.lemma_ == "arrive" else {"to"}
+        place = None
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in preps:
+                place = self._place_in(ctx, child)
+        if place is None or place.cls not in {"City", "Country"}:
+            return None
+        visitors = [e for e in self._subject_actors(ctx, verb) if e.cls in {"Person", "Country"}]
+        host = self._country_for_place(ctx, place)
+        if not visitors or host is None or any(v.key == host.key for v in visitors):
+            return None
+        draft = _Draft("Meeting", verb, confidence=0.7)
+        draft.participants = _unique(visitors + [host])
+        draft.location = place
+        draft.date = ctx.day(verb)
         return draft
 
     def _arms_sale_noun(self, ctx: DocContext, noun: Token) -> _Draft:
@@ -285,10 +317,8 @@ class EventExtractor:
     # -- helpers ----------------------------------------------------------------
     def _actor(self, ctx: DocContext, token: Token) -> Entity | None:
         entity = ctx.entity(token)
-        if entity is None and token.lower_ in {"it", "they", "its", "their"}:
-            from kg.extract.agreements import _pronoun_antecedent
-
-            entity = _pronoun_antecedent(ctx, token)
+        if entity is None and token.pos_ == "PRON":
+            entity = ctx.refer(token)
         if entity is not None and (entity.cls in ACTOR_CLASSES or entity.cls == "Person"):
             return entity
         return None
@@ -303,8 +333,18 @@ class EventExtractor:
                 entity = self._actor(ctx, node)
                 if entity is not None:
                     out.append(entity)
-                elif node.lower_ in _GROUP_NOUNS:
+                elif node.pos_ == "NOUN":
+                    # "the delegations of X and Y", "the board of governors of the IAEA",
+                    # "his counterparts, A, B and C"
                     out.extend(self._group_members(ctx, node))
+                    for appos in (c for c in node.children if c.dep_ == "appos"):
+                        out.extend(self._actor(ctx, n) for n in (appos, *appos.conjuncts))
+            # People named anywhere in the subject phrase, however it was parsed
+            # ("US President A and Turkish President B spoke ..."); their titles' countries
+            # are not participants of their own.
+            people = [e for e in ctx.entities_in(subject.subtree, {"Person"})]
+            if people:
+                out = [e for e in out if e is not None and e.cls == "Person"] + people
         return _unique(out)
 
     def _subject_actor(self, ctx: DocContext, verb: Token) -> Entity | None:
@@ -316,7 +356,12 @@ class EventExtractor:
         out = []
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ == "of":
-                out.extend(self._prep_object_actors(ctx, child))
+                found = self._prep_object_actors(ctx, child)
+                if not found:
+                    for grand in child.children:
+                        if grand.dep_ == "pobj" and grand.pos_ == "NOUN":
+                            found = self._group_members(ctx, grand)
+                out.extend(found)
             if child.dep_ in {"compound", "amod", "nmod"}:
                 for node in (child, *child.conjuncts):
                     entity = self._actor(ctx, node)

@@ -26,7 +26,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from kg.errors import InputError
-from kg.rdf.mapping import canonical_decimal
+from kg.rdf.mapping import canonical_decimal, term_key
 from kg.rdf.namespaces import PREFIXES, XSD, bind_prefixes
 
 # Extension → rdflib format name.
@@ -84,15 +84,21 @@ def union_graph(dataset: Dataset) -> Graph:
     return graph
 
 
-def _quad_key(quad: Quad) -> tuple[str, ...]:
+def quad_key(quad: Quad) -> tuple[tuple[int, str, str, str], ...]:
+    """Sort key of a quad: graph (the default graph first), then the triple's terms."""
     s, p, o, g = quad
-    return ("" if g is None else g.n3(), s.n3(), p.n3(), o.n3())
+    return (graph_key(g), term_key(s), term_key(p), term_key(o))
+
+
+def graph_key(name: GraphName) -> tuple[int, str, str, str]:
+    """Sort key of a graph name, the default graph (None) first."""
+    return (-1, "", "", "") if name is None else term_key(name)
 
 
 def sorted_copy(dataset: Dataset) -> Dataset:
     """A copy with graphs and triples inserted in sorted order, so that files are byte-stable."""
     copy = new_dataset()
-    add_quads(copy, sorted(iter_quads(dataset), key=_quad_key))
+    add_quads(copy, sorted(iter_quads(dataset), key=quad_key))
     return copy
 
 
@@ -244,7 +250,7 @@ def write_quads(quads: Iterable[Quad], out: str | Path, *, presorted: bool = Fal
         write_graph(dataset, out)
         return
     if not presorted:
-        quads = sorted(set(quads), key=_quad_key)
+        quads = sorted(set(quads), key=quad_key)
     ox_quads = [_to_ox_quad(q) for q in quads]  # all ready before touching disk
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     fmt = OX_FORMATS[out.suffix.lower()]

@@ -14,7 +14,7 @@ from functools import lru_cache
 from itertools import permutations
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.model import (
@@ -157,7 +157,21 @@ class _Triples:
                     self._triples.discard((s, p, o))
                     if p == RDFS.label:  # a second name is still a name
                         self._triples.add((s, SKOS.altLabel, o))
-        return sorted(self._triples, key=lambda t: tuple(n.n3() for n in t))
+        return sorted(self._triples, key=triple_key)
+
+
+def term_key(node: Node) -> tuple[int, str, str, str]:
+    """Sort key of an RDF term: IRIs, then blank nodes, then literals (a total order, and much
+    cheaper than comparing ``n3()`` forms)."""
+    if isinstance(node, Literal):
+        return (2, str(node), str(node.datatype or ""), node.language or "")
+    return (1 if isinstance(node, BNode) else 0, str(node), "", "")
+
+
+def triple_key(triple: Triple) -> tuple[tuple[int, str, str, str], ...]:
+    """Sort key of a triple: its terms' keys in order."""
+    s, p, o = triple
+    return (term_key(s), term_key(p), term_key(o))
 
 
 def _sort_key(node: Node) -> tuple:

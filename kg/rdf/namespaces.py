@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, NamespaceManager
 
-GK = Namespace("https://w3id.org/geokg/ontology#")
-GKR = Namespace("https://w3id.org/geokg/resource/")
+
+class CachedNamespace(Namespace):
+    """A namespace that makes each of its terms once.
+
+    rdflib's ``Namespace`` builds and checks a new ``URIRef`` on every ``GK.holder``; the
+    mapping asks for a few dozen terms hundreds of thousands of times in a large build.
+    """
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        self.__dict__[name] = term  # later lookups find it without calling __getattr__
+        return term
+
+    def __getitem__(self, key: str) -> URIRef:  # type: ignore[override]
+        terms = self.__dict__.setdefault("_terms", {})
+        term = terms.get(key)
+        if term is None:
+            term = terms[key] = self.term(key)
+        return term
+
+
+GK = CachedNamespace("https://w3id.org/geokg/ontology#")
+GKR = Namespace("https://w3id.org/geokg/resource/")  # resource IRIs are all different
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
-UNIT = Namespace("http://qudt.org/vocab/unit/")
+UNIT = CachedNamespace("http://qudt.org/vocab/unit/")
 
 PREFIXES: dict[str, Namespace] = {
     "gk": GK,
