@@ -199,8 +199,11 @@ class EventExtractor:
                     if (
                         kind == "MilitaryExercise"
                         and named is not None
-                        and named.cls in {"Organization", "Event"}
-                        and node.dep_ in {"compound", "nmod"}
+                        and named.cls in {"Organization", "ArmedForces", "Event"}
+                        and ctx.gaz.entry(named.key) is None
+                        or kind == "MilitaryExercise"
+                        and named is not None
+                        and named.cls == "Event"
                     ):
                         draft.name = named
                         named.cls = "Event"
@@ -231,6 +234,11 @@ class EventExtractor:
                 for child in verb.children:
                     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
                         participants.extend(self._prep_object_actors(ctx, child))
+        if kind in {"PhoneCall", "Meeting"} and participants and not agents and len(participants) == 1:
+            # "Trump in a phone call with Moon discussed ...": the sentence's opening actor
+            opener = self._opening_actor(ctx, noun)
+            if opener is not None:
+                participants.insert(0, opener)
         if kind in {"MissileTest", "NuclearTest"}:
             draft.agent = agents[0] if agents else (participants[0] if participants else None)
             draft.participants = []
@@ -239,6 +247,16 @@ class EventExtractor:
         self._places(ctx, draft, heads + ([verb] if verb is not None else []))
         draft.date = ctx.day(noun) or (ctx.day(container) if container is not None else None)
         return draft
+
+    def _opening_actor(self, ctx: DocContext, noun: Token) -> Entity | None:
+        """The person or country that opens the sentence, before the event noun."""
+        for token in noun.sent:
+            if token.i >= noun.i:
+                return None
+            entity = ctx.entity(token)
+            if entity is not None and entity.cls in {"Person", "Country"}:
+                return entity if token.dep_ != "pobj" else None
+        return None
 
     def _meeting_verb(self, ctx: DocContext, verb: Token) -> _Draft | None:
         draft = _Draft("Meeting", verb, confidence=0.85)
@@ -395,6 +413,11 @@ class EventExtractor:
                         continue
                     if entity is None:
                         entity = self._person_in(ctx, node)
+                    if entity is None and node.i + 1 < len(node.doc):
+                        # "with his counterpart Moon Jae-in", whatever the parser made of the name
+                        following = ctx.entity(node.doc[node.i + 1])
+                        if following is not None and following.cls == "Person":
+                            entity = following
                     if entity is not None:
                         out.append(entity)
         return out

@@ -332,23 +332,29 @@ def _write_store(quads: Iterable[Quad], out: Path) -> None:
 
 
 def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    kind = type(term)  # exact types first: this runs once per term of every quad written
+    if kind is URIRef:
+        return ox.NamedNode(term)
+    if kind is Literal or isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(term, language=term.language)
+        if term.datatype:
+            return ox.Literal(term, datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(term)
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
     raise TypeError(f"cannot store RDF term {term!r}")
 
 
 def _to_ox_quad(quad: Quad) -> ox.Quad:
     s, p, o, g = quad
-    graph = ox.DefaultGraph() if g is None else ox.NamedNode(str(g))
+    graph = _DEFAULT_GRAPH if g is None else ox.NamedNode(g)
     return ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), graph)
+
+
+_DEFAULT_GRAPH = ox.DefaultGraph()
 
 
 def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:

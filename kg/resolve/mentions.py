@@ -220,7 +220,7 @@ def organization_class(name: str) -> str:
     words = set(lower.replace("-", " ").split())
     if words & {"ministry", "department", "parliament", "congress", "senate", "cabinet"}:
         return "GovernmentBody"
-    if any(w in lower for w in _ARMED_WORDS) and not words & {"party"}:
+    if (words & _ARMED_WORDS or "air force" in lower) and not words & {"party"}:
         return "ArmedForces"
     if words & _GOV_BODY_WORDS and words & {"house", "office", "presidency", "palace"}:
         return "GovernmentBody"
