@@ -185,6 +185,16 @@ def repair_names(doc: Doc) -> Doc:
         if (
             ents
             and span.label_ == "ORG"
+            and ents[-1].label_ == "ORG"
+            and not ents[-1].id_
+            and len(ents[-1]) == 1
+            and ents[-1].end == span.start
+        ):
+            # "Presidential" + "Blue House": one name, the known one
+            span = Span(doc, ents.pop().start, span.end, label="ORG", span_id=span.id_)
+        if (
+            ents
+            and span.label_ == "ORG"
             and not span.id_
             and ents[-1].label_ in {"NORP", "GPE"}
             and ents[-1].end == span.start

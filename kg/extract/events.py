@@ -234,7 +234,7 @@ class EventExtractor:
                 for child in verb.children:
                     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
                         participants.extend(self._prep_object_actors(ctx, child))
-        if kind in {"PhoneCall", "Meeting"} and participants and not agents and len(participants) == 1:
+        if kind in {"PhoneCall", "Meeting"} and len(participants) == 1 and not agents:
             # "Trump in a phone call with Moon discussed ...": the sentence's opening actor
             opener = self._opening_actor(ctx, noun)
             if opener is not None:
@@ -532,10 +532,15 @@ class EventExtractor:
                             draft.targets.extend(ctx.entities_in(grand.subtree, {"Country"}))
 
     def _place_in(self, ctx: DocContext, prep: Token) -> Entity | None:
-        for token in prep.subtree:
-            entity = ctx.entity(token)
-            if entity is not None and entity.cls in _PLACE_CLASSES:
-                return entity
+        """The place a preposition's object names ('in Cairo', 'from its capital Pyongyang')."""
+        for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+            for node in (pobj, *pobj.children):
+                if node.dep_ not in {"pobj", "appos", "compound"}:
+                    continue
+                mention = ctx.found.mention_at(node)
+                if mention is not None and mention.kind != "demonym":
+                    if mention.entity.cls in _PLACE_CLASSES:
+                        return mention.entity
         return None
 
     def _country_for_place(self, ctx: DocContext, place: Entity) -> Entity | None:
