@@ -122,12 +122,29 @@ class PositionExtractor:
         tokens: list[Token] = []
         i = span.start - 1
         sent_start = span.sent.start
+        # "The Italian foreign minister, Luigi Di Maio, joined": a title set off by commas
+        if (
+            i - 1 >= sent_start
+            and doc[i].text == ","
+            and doc[i - 1].lower_ in self.heads
+            and span.end < len(doc)
+            and doc[span.end].text == ","
+        ):
+            i -= 1
         while i >= sent_start:
             token = doc[i]
             entity = ctx.entity(token)
             if entity is not None and entity.cls == "Person":
                 break
-            if entity is not None or token.lower_ in self.words or token.text in _HYPHENS:
+            if (
+                token.lower_ == "and"
+                and tokens
+                and i - 1 >= sent_start
+                and doc[i - 1].lower_ in self.words
+                and ctx.entity(doc[i - 1]) is None
+            ):
+                tokens.append(token)  # "trade and industry commissioner"
+            elif entity is not None or token.lower_ in self.words or token.text in _HYPHENS:
                 tokens.append(token)
             elif token.text in {"'s", "’s"} and i > sent_start and ctx.entity(doc[i - 1]):
                 tokens.append(token)
@@ -233,6 +250,8 @@ class PositionExtractor:
         doc = span.doc
         i = span.end
         end = span.sent.end
+        if i < end and doc[i].lemma_ in {"be", "become", "remain"} and doc[i].dep_ != "aux":
+            return self._relative_clause(ctx, doc, i, end)  # "X was the deputy commander of Y"
         if i >= end or doc[i].text != ",":
             return None
         i += 1
@@ -289,7 +308,7 @@ class PositionExtractor:
                 "command": "commander",
             }[doc[i].lemma_]
             return role, self._entity_phrase(ctx, doc, i + 1, end)
-        if i < end and doc[i].lemma_ == "be":
+        if i < end and doc[i].lemma_ in {"be", "become", "remain"}:
             j = i + 1
             if j < end and doc[j].lower_ in _DETS:
                 j += 1
@@ -309,7 +328,37 @@ class PositionExtractor:
         return None
 
     def _entity_phrase(self, ctx: DocContext, doc, i: int, end: int) -> Entity | None:
-        """The head entity of a short noun phrase: 'Iran's Quds Force' → Quds Force."""
+        """The head entity of a short noun phrase: 'Iran's Quds Force' → Quds Force.
+
+        A capitalised name the recogniser missed ("the Greek Energy Forum") becomes an
+        organisation of its own.
+        """
+        start = i
+        while start < end and doc[start].lower_ in _DETS:
+            start += 1
+        stop = start
+        while (
+            stop < end
+            and (doc[stop].is_title or doc[stop].text in _HYPHENS)
+            and not doc[stop].is_sent_start
+        ):
+            stop += 1
+        if stop - start >= 2 and doc[stop - 1].pos_ == "PROPN":
+            covered = [ctx.found.mention_at(t) for t in doc[start:stop]]
+            if not any(
+                m is not None and m.span.start == start and m.span.end == stop for m in covered
+            ):
+                if all(m is None or m.kind == "demonym" for m in covered):
+                    from kg.resolve.mentions import Entity as _E
+                    from kg.resolve.mentions import clean_name, organization_class, slug
+
+                    name = clean_name(doc[start:stop].text)
+                    entity = _E(f"org:{slug(name)}", organization_class(name), name)
+                    for t in doc[start:stop]:
+                        mention = ctx.found.by_token.pop(t.i, None)
+                        if mention is not None and mention in ctx.found.mentions:
+                            ctx.found.mentions.remove(mention)
+                    return ctx.found.add_mention(doc[start:stop], entity, "name", 0.7).entity
         last: Entity | None = None
         while i < end:
             token = doc[i]
@@ -356,6 +405,27 @@ class PositionExtractor:
                     t.pos_ == "VERB" for t in between
                 ):
                     return ctx.found.entities.get(previous[1]), 0.75
+        node = mention.span.root
+        for _ in range(3):
+            if node.dep_ == "dobj" and node.head.lemma_ in {
+                "send",
+                "dispatch",
+                "appoint",
+                "nominate",
+            }:
+                # "the United States sent Secretary of State Mike Pompeo": he serves the sender
+                verb = node.head
+                subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+                if not subjects and verb.dep_ == "conj":
+                    subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
+                for child in subjects:
+                    sender = ctx.refer(child)
+                    if sender is not None and sender.cls == "Country":
+                        return sender, 0.7
+                break
+            if node.head == node:
+                break
+            node = node.head
         country = ctx.country_of(mention.entity)
         if country is not None and mention.entity.key in ctx.found.leaders:
             spell = ctx.found.leaders[mention.entity.key]
