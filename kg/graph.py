@@ -29,8 +29,7 @@ from kg.rdf.io import (
 from kg.rdf.iris import document_iri
 from kg.rdf.mapping import Triple, extraction_to_triples
 from kg.rdf.namespaces import DCTERMS, GK, RDF
-
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
+from kg.resources import ONTOLOGY_DIR  # noqa: E402
 
 
 class KnowledgeGraph:

@@ -30,7 +30,7 @@ class QueryError(GeokgError):
     """A query that cannot be loaded or run."""
 
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+from kg.resources import QUERIES_DIR  # noqa: E402
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INT_TYPES = {

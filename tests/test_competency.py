@@ -67,13 +67,10 @@ CONTRACT_EVENTS = {
 # Gold facts the extractor does not find yet (case → what is missing): the check stays as
 # strict as the others and is expected to fail, its reason naming the fact, until it is found.
 KNOWN_MISSES: dict[str, str] = {
-    "seed/seed-korea-2017-09-03/event-12": "phone call Trump-Moon: no PhoneCall row",
-    "samples/baltic-exercise.txt/position-0": "Ieva Rimkutė, spokesperson: no position",
     "samples/baltic-exercise.txt/deployment-6": "Russia's troops in Belarus: no deployment",
     "samples/baltic-exercise.txt/event-18": "exercise Amber Shield and its nine nations",
     "samples/inf-treaty-suspended.txt/position-0": "Mike Pompeo, secretary of state",
     "samples/inf-treaty-suspended.txt/position-6": "Andrea Thompson, under secretary of state",
-    "samples/inf-treaty-suspended.txt/position-7": "Sergei Ryabkov, deputy foreign minister",
     "samples/inf-treaty-suspended.txt/agreement-10": "INF Treaty: no parties, one restricted",
     "samples/inf-treaty-suspended.txt/agreement-12": "New START: parties, year or limits",
     "samples/iran-enrichment.md/position-0": "Kamalvandi: 'Atomic Energy Organization' unmatched",
@@ -82,7 +79,6 @@ KNOWN_MISSES: dict[str, str] = {
     "samples/brahmos-philippines.html/position-0": "Delfin Lorenzana, defence secretary",
     "samples/brahmos-philippines.html/position-1": "Shambhu Kumaran, ambassador",
     "samples/brahmos-philippines.html/agreement-5": "mutual defence treaty: no parties",
-    "samples/brahmos-philippines.html/membership-7": "India in the MTCR since 2016",
     "samples/brahmos-philippines.html/membership-10": "Philippines in ASEAN",
     "samples/brahmos-philippines.html/event-11": "the BrahMos arms sale to the Philippines",
     "samples/brahmos-philippines.html/event-12": "phone call Singh-Lorenzana",
@@ -98,14 +94,6 @@ KNOWN_MISSES: dict[str, str] = {
     "samples/ecowas-niger-sanctions/membership-14": "Senegal in ECOWAS since 1975",
     "samples/ecowas-niger-sanctions/membership-15": "Ivory Coast in ECOWAS",
 }
-# Evidence offsets: the sentence is stored stripped, but ``end`` still counts the blank
-# line after a paragraph's last sentence (kg/extract/context.py, kg/resolve/mentions.py).
-OFFSET_BUG = (
-    "evidence end offset includes the whitespace after the sentence: gk:end is the spaCy "
-    "sentence end while gk:sentence is its stripped text"
-)
-
-
 @dataclass(frozen=True)
 class Corpus:
     name: str
@@ -399,7 +387,6 @@ def test_every_fact_node_has_its_sentence(built, corpus, doc_id):
 
 
 @pytest.mark.parametrize("corpus, doc_id", _document_cases())
-@pytest.mark.xfail(reason=OFFSET_BUG, strict=False)
 def test_evidence_offsets_point_at_the_sentence(built, corpus, doc_id):
     """Query 6: ``text[start:end]`` of the document's text is the evidence sentence."""
     doc = built(corpus, doc_id)

@@ -22,6 +22,7 @@ ACTOR_CLASSES = {
     "GovernmentBody",
     "ArmedForces",
 }
+_BODY_NOUNS = {"bloc", "alliance", "organisation", "organization", "union", "grouping", "body"}
 ORG_CLASSES = {"Organization", "InternationalOrganization", "GovernmentBody", "ArmedForces"}
 
 
@@ -89,6 +90,29 @@ class DocContext:
                     if mention.entity.key not in exclude:
                         return mention.entity
             return None
+        if lower in {
+            "bloc",
+            "alliance",
+            "organisation",
+            "organization",
+            "union",
+            "grouping",
+            "body",
+        } and any(c.lower_ == "the" for c in token.children):
+            # "members of the bloc": the international body the story names most
+            counts: dict[str, int] = {}
+            last_seen: dict[str, int] = {}
+            for mention in self.found.mentions:
+                if (
+                    mention.span.start < token.i
+                    and mention.entity.cls == "InternationalOrganization"
+                ):
+                    counts[mention.entity.key] = counts.get(mention.entity.key, 0) + 1
+                    last_seen[mention.entity.key] = mention.span.start
+            if not counts:
+                return None
+            best = max(counts, key=lambda k: (counts[k], last_seen[k]))
+            return self.found.entities.get(best)
         for child in token.children:
             if child.dep_ in {"compound", "amod"} and self.found.entity_at(child) is not None:
                 return self.found.entity_at(child)
@@ -110,13 +134,7 @@ class DocContext:
         return before[0].entity if before else None
 
     def evidence(self, sent: Span, confidence: float) -> Evidence:
-        return Evidence(
-            self.document.id,
-            sent.text.strip(),
-            sent.start_char,
-            sent.end_char,
-            round(max(0.0, min(1.0, confidence)), 3),
-        )
+        return sentence_evidence(self.document.id, sent, confidence)
 
     def use(self, entity: Entity, sent: Span) -> str:
         """Register an entity a fact refers to and return its key."""
@@ -142,6 +160,21 @@ class DocContext:
 
                 return self.found.entities.get(entry.key) or entity_from_gazetteer(entry)
         return None
+
+
+def sentence_evidence(doc_id: str, sent: Span, confidence: float) -> Evidence:
+    """Evidence for a sentence, its offsets trimmed like its text so that
+    ``document.text[start:end] == sentence``."""
+    text = sent.text
+    lead = len(text) - len(text.lstrip())
+    trail = len(text) - len(text.rstrip())
+    return Evidence(
+        doc_id,
+        text.strip(),
+        sent.start_char + lead,
+        sent.end_char - trail,
+        round(max(0.0, min(1.0, confidence)), 3),
+    )
 
 
 def modality(token: Token, lex: Lexicon) -> str:

@@ -44,6 +44,9 @@ class MembershipExtractor:
             if child.dep_ in {"nsubj", "nsubjpass"}
             for e in _conjuncts(ctx, child)
         ]
+        if not members and verb.dep_ == "relcl":
+            # "..., which India joined in 2016": the subject inside the clause
+            members = [ctx.entity(c) for c in verb.children if c.dep_ == "nsubj" and ctx.entity(c)]
         year = self._year(ctx, verb)
         mode = modality(verb, ctx.lex)
         if verb.tag_ not in {"VBD", "VBN", "VBZ", "VBP"}:
@@ -139,14 +142,23 @@ class MembershipExtractor:
 
 
 def _entities_under(ctx: DocContext, token: Token, classes: set[str]) -> list[Entity]:
-    return ctx.entities_in(token.subtree, classes)
+    """Entities named under a token, or the one a pronoun or 'the bloc' there refers to."""
+    found = ctx.entities_in(token.subtree, classes)
+    if found:
+        return found
+    targets = [token] + [c for c in token.children if c.dep_ == "pobj"]
+    for target in targets:
+        referred = ctx.refer(target)
+        if referred is not None and referred.cls in classes:
+            return [referred]
+    return []
 
 
 def _conjuncts(ctx: DocContext, token: Token) -> list[Entity]:
     """The entity a token names, with those of its conjuncts ('X and Y')."""
     out: dict[str, Entity] = {}
     for node in (token, *token.conjuncts):
-        entity = ctx.entity(node)
+        entity = ctx.refer(node)
         if entity is None:
             # the head of a phrase may be a common noun whose compound is the entity
             for child in node.children:

@@ -24,6 +24,7 @@ from kg.model import Entity, Position
 from kg.resolve.mentions import Mention
 
 _LINKERS = {"of", "for", "at", "to", "in"}
+_PREFIX_HEADS = {"deputy", "vice", "chief", "assistant", "acting", "under", "senior", "first"}
 _DETS = {"the", "a", "an", "its", "their", "his", "her"}
 _HYPHENS = {"-", "–", "‑"}
 
@@ -185,11 +186,14 @@ class PositionExtractor:
                 role_words.extend(t.lower_ for t in tokens[i : i + match])
                 i += match
                 nxt = tokens[i] if i < len(tokens) else None
+                if all(w in _PREFIX_HEADS for w in role_words) and nxt is not None:
+                    continue  # "deputy foreign minister", "vice president"
                 if nxt is None or self._head_at(tokens, i) or ctx.entity(nxt) is not None:
                     role = self._role(ctx, role_words)
                     if role:
                         yield role, jurisdiction
-                    role_words, jurisdiction = [], None
+                        jurisdiction = None
+                    role_words = []
                 continue
             if token.lower_ in {"and"} and not role_words:
                 i += 1

@@ -8,7 +8,8 @@ from pathlib import Path
 from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontology"  # repo root
+from kg.resources import ONTOLOGY_DIR  # noqa: E402
+
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "geokg.ttl"
 

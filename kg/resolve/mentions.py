@@ -202,8 +202,13 @@ class DocEntities:
         entity = self.entities.setdefault(entity.key, entity)
         doc_id = self.document.id
         if not any(e.doc_id == doc_id for e in entity.evidence):
+            text = sent.text
+            lead = len(text) - len(text.lstrip())
+            trail = len(text) - len(text.rstrip())
             entity.evidence.append(
-                Evidence(doc_id, sent.text.strip(), sent.start_char, sent.end_char, confidence)
+                Evidence(
+                    doc_id, text.strip(), sent.start_char + lead, sent.end_char - trail, confidence
+                )
             )
         return entity
 
@@ -581,6 +586,13 @@ def _retype(ent: Span, label: str, text: str) -> str | None:
         if before.is_lower and not before.ent_type_:
             return None
     root = ent.root
+    if label in {"ORG", "GPE", "NORP"} and not words & _ORG_WORDS and len(ent) >= 2:
+        # "Ieva Rimkute, a spokeswoman for ...": a name in apposition to a title
+        after = doc[ent.end : ent.end + 4]
+        if len(after) >= 2 and after[0].text == ",":
+            rest = [t for t in after[1:] if t.lower_ not in {"a", "an", "the"}]
+            if rest and rest[0].lower_ in _TITLES | {"spokeswoman", "spokesperson", "minister"}:
+                return "PERSON"
     if label in {"ORG", "GPE", "NORP"} and not words & _ORG_WORDS:
         if prev is not None and prev.lower_ in _TITLES and len(ent) >= 2:
             return "PERSON"
