@@ -697,8 +697,6 @@ class EventExtractor:
         elif actor_labels:
             joiner = " by " if draft.type in {"MissileTest", "NuclearTest", "ArmsSale"} else " of "
             label = label + joiner + ", ".join(dict.fromkeys(actor_labels))
-        if draft.date:
-            label += f" ({draft.date.isoformat()})"
         return Event(
             type=draft.type,
             label=label,
