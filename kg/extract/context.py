@@ -22,6 +22,7 @@ ACTOR_CLASSES = {
     "GovernmentBody",
     "ArmedForces",
 }
+_ADJUNCT_PREPS = {"during", "after", "before", "since", "following", "amid", "despite"}
 _BODY_NOUNS = {"bloc", "alliance", "organisation", "organization", "union", "grouping", "body"}
 ORG_CLASSES = {"Organization", "InternationalOrganization", "GovernmentBody", "ArmedForces"}
 
@@ -191,6 +192,9 @@ def modality(token: Token, lex: Lexicon) -> str:
     steps = 0
     while steps < 6:
         steps += 1
+        if node.dep_ == "pobj" and node.head.lower_ in _ADJUNCT_PREPS:
+            # "During the meeting, a plan was considered": the meeting itself is a fact
+            return "asserted"
         if node.pos_ in {"VERB", "AUX"} or node.dep_ == "ROOT":
             for child in node.children:
                 if child.dep_ == "neg" or child.lower_ in {"not", "never", "n't", "no"}:

@@ -90,20 +90,20 @@ class EventExtractor:
         for token in ctx.doc:
             if token.i in used:
                 continue
-            draft = self._noun_trigger(ctx, token) or self._verb_trigger(ctx, token)
-            if draft is None:
+            found = self._noun_trigger(ctx, token) or self._verb_trigger(ctx, token)
+            if found is None:
                 continue
-            used.update(
-                t.i
-                for t in draft.anchor.subtree
-                if t.i >= draft.anchor.i - 1 and t.i <= draft.anchor.i
-            )
-            mode = modality(draft.anchor, ctx.lex)
-            confidence = scaled(draft.confidence, mode)
-            if confidence is None:
-                continue
-            draft.confidence = confidence
-            drafts.append(draft)
+            for draft in found if isinstance(found, list) else [found]:
+                used.update(
+                    t.i
+                    for t in draft.anchor.subtree
+                    if t.i >= draft.anchor.i - 1 and t.i <= draft.anchor.i
+                )
+                confidence = scaled(draft.confidence, modality(draft.anchor, ctx.lex))
+                if confidence is None:
+                    continue
+                draft.confidence = confidence
+                drafts.append(draft)
         yield from self._merge(ctx, drafts)
 
     # -- triggers -------------------------------------------------------------
@@ -233,7 +233,9 @@ class EventExtractor:
             if noun.dep_ in {"nsubj", "nsubjpass"}:
                 for child in verb.children:
                     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
-                        participants.extend(self._prep_object_actors(ctx, child))
+                        # "The meeting was attended by A and minister B, ...": everyone listed
+                        listed = [e for e in ctx.entities_in(child.subtree, {"Person"})]
+                        participants.extend(listed or self._prep_object_actors(ctx, child))
         if kind in {"PhoneCall", "Meeting"} and len(participants) == 1 and not agents:
             # "Trump in a phone call with Moon discussed ...": the sentence's opening actor
             opener = self._opening_actor(ctx, noun)
@@ -258,7 +260,7 @@ class EventExtractor:
                 return entity if token.dep_ != "pobj" else None
         return None
 
-    def _meeting_verb(self, ctx: DocContext, verb: Token) -> _Draft | None:
+    def _meeting_verb(self, ctx: DocContext, verb: Token) -> _Draft | list[_Draft] | None:
         draft = _Draft("Meeting", verb, confidence=0.85)
         lemma = verb.lemma_.lower()
         subjects = self._subject_actors(ctx, verb)
@@ -274,10 +276,40 @@ class EventExtractor:
         draft.participants = _unique(subjects + others)
         if draft.location is None:
             self._places(ctx, draft, [verb])
+        if draft.location is None:
+            # "met for their summit, that time in Athens": a city anywhere in the clause
+            from kg.extract.agreements import _clause_preps
+
+            for prep in _clause_preps(verb, {"in", "at"}):
+                place = self._place_in(ctx, prep)
+                if place is not None and place.cls == "City":
+                    draft.location = place
+                    break
         draft.date = ctx.day(verb)
         if len(draft.participants) < 2 and not (draft.participants and draft.location):
             return None
+        separate = self._separate_partners(ctx, verb)
+        if lemma == "meet" and len(separate) > 1:
+            # "met with the IMF, then with President Trump": one meeting each
+            drafts = []
+            for partners in separate:
+                one = _Draft("Meeting", verb, confidence=draft.confidence)
+                one.participants = _unique(subjects + partners)
+                one.location, one.date = draft.location, draft.date
+                drafts.append(one)
+            return drafts
         return draft
+
+    def _separate_partners(self, ctx: DocContext, verb: Token) -> list[list[Entity]]:
+        """Partners of each 'with' phrase that follows another ('with A, then with B')."""
+        groups = []
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ == "with":
+                groups.append(self._prep_object_actors(ctx, child))
+                for conj in child.conjuncts:
+                    if conj.lower_ == "with":
+                        groups.append(self._prep_object_actors(ctx, conj))
+        return [g for g in groups if g]
 
     def _trip(self, ctx: DocContext, verb: Token) -> _Draft | None:
         """'X will travel to Tehran on Tuesday': a visit, met by the host country."""
