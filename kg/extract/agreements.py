@@ -64,6 +64,7 @@ class AgreementExtractor:
     def __call__(self, ctx: DocContext) -> Iterator[AgreementFact]:
         nouns = ctx.lex.words("agreement_nouns") | {"memoranda"}
         last: Entity | None = None
+        last_sent = -1
         by_key: dict[str, AgreementFact] = {}
         handled: set[int] = set()
         for token in ctx.doc:
@@ -75,12 +76,19 @@ class AgreementExtractor:
                 handled.update(t.i for t in span)
                 anchor = span.root
             elif token.lemma_.lower() in nouns and token.pos_ in {"NOUN", "PROPN"}:
-                entity = self._generic(ctx, token, last)
+                head_mention = _apposed_agreement(ctx, token)
+                if head_mention is not None and head_mention.entity.cls in {"Agreement", "Treaty"}:
+                    entity = head_mention.entity  # "New START, the last treaty limiting ..."
+                else:
+                    entity = self._generic(ctx, token, last)
                 if entity is None:
                     continue
                 anchor = token
+            elif last is not None and self._refers_to_agreement(token, last_sent):
+                entity, anchor = last, token  # "Signed in 2010, it caps each side at ..."
             else:
                 continue
+            last_sent = anchor.sent.start
             last = entity
             fact = self._facts_for(ctx, entity, anchor)
             if fact is not None and named is not None:
@@ -113,6 +121,33 @@ class AgreementExtractor:
             yield fact
 
     # -- which agreement ----------------------------------------------------
+    def _refers_to_agreement(self, token: Token, last_sent: int) -> bool:
+        """Whether 'it' stands for the agreement just named: the subject of a capping
+        verb or of a clause opened by 'Signed in ...', in the next sentence at most."""
+        if token.lower_ != "it" or token.dep_ not in {"nsubj", "nsubjpass"}:
+            return False
+        sent = token.sent
+        previous = sent.start - 1
+        if last_sent != sent.start and (
+            previous < 0 or token.doc[previous].sent.start != last_sent
+        ):
+            return False
+        verb = token.head
+        capping = {
+            "cap",
+            "limit",
+            "restrict",
+            "ban",
+            "bar",
+            "bind",
+            "require",
+            "prohibit",
+            "oblige",
+        }
+        return verb.lemma_ in capping or any(
+            c.dep_ == "advcl" and c.lemma_ in {"sign", "conclude", "ratify"} for c in verb.children
+        )
+
     def _named_treaty(self, ctx: DocContext, token: Token) -> tuple[Entity, Span] | None:
         mention = ctx.found.mention_at(token)
         if mention is None or mention.span.start != token.i:
@@ -438,6 +473,15 @@ class AgreementExtractor:
             if modality(verb, ctx.lex) != "asserted":
                 continue
             for child in verb.children:
+                if child.dep_ == "dobj" and child.lemma_ in {
+                    "side",
+                    "party",
+                    "country",
+                    "signatory",
+                }:
+                    if any(c.lower_ in {"each", "both", "two", "all"} for c in child.children):
+                        fact.restricts |= fact.parties  # "caps each side at ..."
+                        continue
                 if child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and verb.tag_ != "VBN"):
                     entity = self._resolve(ctx, child)
                     if entity is None and child.dep_ == "nsubjpass":
@@ -509,8 +553,16 @@ class AgreementExtractor:
                 if unit is None and nxt.text == "%":
                     unit = "percent"
             quantity = None
-            if unit is None and nxt is not None and nxt.lemma_.lower() in quantities:
-                unit, quantity = "count", quantities[nxt.lemma_.lower()]
+            if unit is None and nxt is not None:
+                # "1,550 deployed strategic warheads": a counted quantity after a few modifiers
+                for follow in tokens[i + 1 : i + 7]:
+                    if follow.lemma_.lower() in quantities:
+                        unit, quantity = "count", quantities[follow.lemma_.lower()]
+                        break
+                    if follow.pos_ not in {"ADJ", "VERB", "NOUN", "PUNCT", "CCONJ"}:
+                        break
+                    if follow.text == ",":
+                        break
             if unit is None:
                 continue
             window = [t.lower_ for t in tokens[max(0, i - 3) : i]]
@@ -553,12 +605,25 @@ def _number(text: str) -> float | None:
         return None
 
 
+def _apposed_agreement(ctx: DocContext, noun: Token):
+    """The named agreement a noun stands in apposition to: 'New START, the last treaty ...'."""
+    i = noun.i - 1
+    while i > noun.sent.start and noun.doc[i].pos_ in {"ADJ", "DET", "NUM"}:
+        i -= 1
+    if i <= noun.sent.start or noun.doc[i].text != ",":
+        return None
+    mention = ctx.found.mention_at(noun.doc[i - 1])
+    if mention is not None and mention.entity.cls in {"Agreement", "Treaty"}:
+        return mention
+    return None
+
+
 def _clause_preps(verb: Token, words: set[str]) -> list[Token]:
     """Prepositions of ``words`` in the verb's own clause, however the parser nested them
     ("signed in Vienna in 2015 by A, B and C")."""
     out = []
     for token in verb.subtree:
-        if token.dep_ != "prep" or token.lower_ not in words:
+        if token.dep_ not in {"prep", "agent"} or token.lower_ not in words:
             continue
         node = token.head
         while node != verb and node.pos_ not in {"VERB", "AUX"} and node.head != node:
