@@ -155,6 +155,24 @@ def repair_names(doc: Doc) -> Doc:
     ents = []
     for ent in doc.ents:
         start, end = ent.start, ent.end
+        if (
+            ent.label_ in {"GPE", "ORG", "NORP"}
+            and not ent.ent_id_
+            and doc[start].lower_ in _TITLE_WORDS
+        ):
+            # "Defence Secretary Delfin Lorenzana" taken for a place or body: a titled person
+            rest = start
+            while rest < end and doc[rest].lower_ in _TITLE_WORDS:
+                rest += 1
+            name = doc[rest:end]
+            if (
+                rest > start
+                and doc[rest - 1].lower_ in _PERSON_TITLES
+                and 2 <= len(name) <= 3
+                and all(t.is_title and t.lower_ not in _ORG_HEADS for t in name)
+            ):
+                ents.append(Span(doc, rest, end, label="PERSON"))
+                continue
         if ent.label_ == "PERSON":
             while (
                 end + 1 < len(doc)
@@ -209,6 +227,44 @@ def repair_names(doc: Doc) -> Doc:
     return doc
 
 
+_PERSON_TITLES = {
+    "president",
+    "minister",
+    "secretary",
+    "general",
+    "senator",
+    "ambassador",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "sultan",
+    "emir",
+    "premier",
+    "governor",
+    "mayor",
+    "commander",
+    "spokesman",
+    "spokeswoman",
+}
+_ORG_HEADS = {
+    "ministry",
+    "organization",
+    "organisation",
+    "council",
+    "office",
+    "department",
+    "agency",
+    "party",
+    "forces",
+    "force",
+    "army",
+    "bank",
+    "union",
+    "committee",
+    "commission",
+    "group",
+}
 _TITLE_WORDS = {
     "president",
     "presidents",

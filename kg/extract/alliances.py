@@ -45,10 +45,25 @@ class AllianceExtractor:
             if confidence is None:
                 continue
             sent = token.sent
-            yield Alliance(
-                allies=frozenset(ctx.use(e, sent) for e in allies),
-                evidence=[ctx.evidence(sent, confidence)],
-            )
+            for group in self._groups(ctx, token, allies):
+                yield Alliance(
+                    allies=frozenset(ctx.use(e, sent) for e in group),
+                    evidence=[ctx.evidence(sent, confidence)],
+                )
+
+    def _groups(self, ctx: DocContext, noun: Token, allies: list[Entity]) -> list[list[Entity]]:
+        """'X and Y are allies of Z' makes two alliances (X-Z, Y-Z), not one of three."""
+        hub = [
+            e
+            for child in noun.children
+            if child.dep_ == "prep" and child.lower_ in {"of", "with"}
+            for e in ctx.entities_in(child.subtree, {"Country"})
+        ]
+        if noun.dep_ == "attr" and noun.lower_ in {"allies", "ally"} and len(hub) == 1:
+            spokes = [e for e in allies if e.key != hub[0].key]
+            if len(spokes) > 1:
+                return [[spoke, hub[0]] for spoke in spokes]
+        return [allies]
 
     def _allies(self, ctx: DocContext, noun: Token) -> list[Entity]:
         found: dict[str, Entity] = {}

@@ -182,6 +182,12 @@ class EventExtractor:
 
     # -- shapes ---------------------------------------------------------------
     def _generic_noun(self, ctx: DocContext, noun: Token, kind: str) -> _Draft | None:
+        if (
+            noun.dep_ == "pobj"
+            and noun.head.lower_ == "for"
+            and noun.head.head.lemma_ in {"travel", "fly", "arrive", "go", "head"}
+        ):
+            return None  # "travelled to Vilnius for talks with X": the trip is the meeting
         draft = _Draft(kind, noun, definite=any(c.lower_ == "the" for c in noun.children))
         agents: list[Entity] = []
         participants: list[Entity] = []
@@ -312,7 +318,8 @@ class EventExtractor:
         return [g for g in groups if g]
 
     def _trip(self, ctx: DocContext, verb: Token) -> _Draft | None:
-        """'X will travel to Tehran on Tuesday': a visit, met by the host country."""
+        """'X will travel to Tehran on Tuesday': a visit, met by the host country, or by
+        the people named in 'for talks with A'."""
         preps = {"to", "in"} if verb.lemma_ == "arrive" else {"to"}
         place = None
         for child in verb.children:
@@ -325,7 +332,13 @@ class EventExtractor:
         if not visitors or host is None or any(v.key == host.key for v in visitors):
             return None
         draft = _Draft("Meeting", verb, confidence=0.7)
-        draft.participants = _unique(visitors + [host])
+        partners: list[Entity] = []
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ == "for":
+                for talks in (c for c in child.children if c.dep_ == "pobj"):
+                    if talks.lower_ in ctx.lex.event("Meeting", "nouns"):
+                        partners += self._prep_actors(ctx, talks, {"with"})
+        draft.participants = _unique(visitors + (partners or [host]))
         draft.location = place
         draft.date = ctx.day(verb)
         return draft
