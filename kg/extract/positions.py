@@ -128,8 +128,7 @@ class PositionExtractor:
             i - 1 >= sent_start
             and doc[i].text == ","
             and doc[i - 1].lower_ in self.heads
-            and span.end < len(doc)
-            and doc[span.end].text == ","
+            and (span.end >= span.sent.end or doc[span.end].text in {",", ".", ";"})
         ):
             i -= 1
         while i >= sent_start:

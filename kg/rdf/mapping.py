@@ -108,19 +108,26 @@ def canonical_decimal(text: str) -> str:
     return canonical if "." in canonical else canonical + ".0"
 
 
+# Literals that recur (confidences, dates, years) are made once: building an rdflib
+# Literal is the largest part of the mapping's cost.
+
+
+@lru_cache(maxsize=4096)
 def decimal_literal(value: float | int | Decimal) -> Literal:
     text = repr(value) if isinstance(value, float) else str(value)
     return Literal(canonical_decimal(text), datatype=XSD.decimal)
 
 
 def integer_literal(value: int) -> Literal:
-    return Literal(str(int(value)), datatype=XSD.integer)
+    return Literal(int(value))  # xsd:integer, lexical form str(value)
 
 
+@lru_cache(maxsize=1024)
 def year_literal(year: int) -> Literal:
     return Literal(f"{int(year):04d}", datatype=XSD.gYear)
 
 
+@lru_cache(maxsize=4096)
 def date_literal(day: dt.date) -> Literal:
     return Literal(day.isoformat(), datatype=XSD.date)
 
@@ -157,12 +164,15 @@ class _Triples:
                     self._triples.discard((s, p, o))
                     if p == RDFS.label:  # a second name is still a name
                         self._triples.add((s, SKOS.altLabel, o))
-        return sorted(self._triples, key=triple_key)
+        # Subjects and predicates are IRIs here, so this is the order of ``triple_key``.
+        return sorted(self._triples, key=lambda t: (str(t[0]), str(t[1]), term_key(t[2])))
 
 
 def term_key(node: Node) -> tuple[int, str, str, str]:
     """Sort key of an RDF term: IRIs, then blank nodes, then literals (a total order, and much
     cheaper than comparing ``n3()`` forms)."""
+    if type(node) is URIRef:
+        return (0, str(node), "", "")
     if isinstance(node, Literal):
         return (2, str(node), str(node.datatype or ""), node.language or "")
     return (1 if isinstance(node, BNode) else 0, str(node), "", "")

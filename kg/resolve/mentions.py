@@ -128,6 +128,10 @@ _TITLES = {
     "ms.",
     "potus",
 }
+_TITLE_MODIFIERS = {
+    "defence", "defense", "foreign", "interior", "finance", "energy", "trade", "justice", "health",
+    "education", "economy", "transport", "agriculture", "home", "security", "intelligence",
+}
 _NAME_PARTICLES = {
     "al",
     "al-",
@@ -581,6 +585,8 @@ def _retype(ent: Span, label: str, text: str) -> str | None:
     prev = doc[ent.start - 1] if ent.start > 0 else None
     if label == "ORG" and (text.lower() in _GENERIC_ORGS or (len(ent) == 1 and ent[0].is_stop)):
         return None
+    if label == "ORG" and len(ent) == 1 and ent[0].lower_ in _TITLE_MODIFIERS:
+        return None  # "Defence" of "Defence Secretary X" is part of a title
     if label == "ORG" and prev is not None and prev.text == "(" and ent.start >= 2:
         before = doc[ent.start - 2]
         if before.is_lower and not before.ent_type_:
