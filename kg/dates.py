@@ -21,8 +21,10 @@ _DAY_WORDS = re.compile(
 )
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+_REPORTING = {"say", "tell", "report", "announce", "claim", "state", "add", "note", "confirm"}
 _FUTURE_WORDS = {"next", "upcoming", "tomorrow", "coming"}
 _LEADING_WORDS = re.compile(r"^(later|earlier|late|early|on|by|since|until)\s+", re.IGNORECASE)
+_RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+year\b", re.IGNORECASE)
 _LAST_WEEKDAY = re.compile(
     r"^last\s+(monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.IGNORECASE
 )
@@ -49,6 +51,12 @@ def resolve_day(text: str, base: dt.date | None, future: bool = False) -> dt.dat
     text = text.strip()
     while _LEADING_WORDS.match(text):
         text = _LEADING_WORDS.sub("", text, count=1)
+    shift = 0
+    relative_year = _RELATIVE_YEAR.search(text)
+    if relative_year and base is not None:
+        # "March 20 last year": the day in the year before the document's
+        shift = {"last": -1, "this": 0, "next": 1}[relative_year.group(1).lower()]
+        text = _RELATIVE_YEAR.sub("", text).strip() + f" {base.year + shift}"
     if not _DAY_WORDS.search(text):
         return None
     if base is None and not re.search(r"\b\d{4}\b", text):
@@ -84,6 +92,8 @@ def looks_future(token: Token) -> bool:
         return False
     if any(c.lower_ in _FUTURE_AUX or c.lemma_ == "go" and c.tag_ == "VBG" for c in verb.children):
         return True
+    if verb.tag_ in {"VBZ", "VBP"} and verb.lemma_ not in _REPORTING and verb.lemma_ != "be":
+        return True  # "the summit, which opens on June 28": the present of a schedule
     return any(t.lower_ in _FUTURE_WORDS for t in token.sent)
 
 
@@ -124,6 +134,8 @@ def day_for(anchor: Token, base: dt.date | None) -> dt.date | None:
         own = _clause_verb(ent.root.head if ent.root.dep_ == "pobj" else ent.root)
         if own == verb or ent.root.head == anchor or ent.root.head.head == anchor:
             return day
+        if own.dep_ in {"relcl", "acl"} and own.head == anchor:
+            return day  # "the summit, which opens on June 28"
         candidates.append((day, own == anchor.sent.root))
     if len(candidates) == 1 and verb == anchor.sent.root:
         return candidates[0][0]

@@ -226,8 +226,17 @@ class EventExtractor:
                     e for e in ctx.entities_in(child.subtree) if e.cls in ACTOR_CLASSES | {"Person"}
                 )
         if kind == "MilitaryExercise" and draft.name is None:
-            draft.name = self._exercise_name(ctx, noun)
+            draft.name = self._exercise_name(ctx, noun) or self._called(ctx, noun)
         verb = self._head_verb(noun)
+        if kind == "MilitaryExercise" and verb is not None and noun.dep_ == "nsubj":
+            if verb.lemma_ in {"bring", "involve", "include", "feature", "gather", "draw", "see"}:
+                # "The drills bring together troops from A, B and C"
+                for obj in (c for c in verb.children if c.dep_ == "dobj"):
+                    participants.extend(self._group_members(ctx, obj))
+                    for prep in (
+                        c for c in obj.children if c.dep_ == "prep" and c.lower_ == "from"
+                    ):
+                        participants.extend(ctx.entities_in(prep.subtree, {"Country"}))
         if verb is not None:
             subjects = self._subject_actors(ctx, verb)
             tests = kind in {"MissileTest", "NuclearTest"}
@@ -242,7 +251,15 @@ class EventExtractor:
                         # "The meeting was attended by A and minister B, ...": everyone listed
                         listed = [e for e in ctx.entities_in(child.subtree, {"Person"})]
                         participants.extend(listed or self._prep_object_actors(ctx, child))
-        if kind in {"PhoneCall", "Meeting"} and len(participants) == 1 and not agents:
+        with_partner = any(
+            c.dep_ == "prep" and c.lower_ == "with" for h in heads for c in h.children
+        )
+        if (
+            kind in {"PhoneCall", "Meeting"}
+            and len(participants) == 1
+            and not agents
+            and with_partner
+        ):
             # "Trump in a phone call with Moon discussed ...": the sentence's opening actor
             opener = self._opening_actor(ctx, noun)
             if opener is not None:
@@ -610,7 +627,7 @@ class EventExtractor:
         lower = noun.lower_
         if lower in {"war games", "wargames", "manoeuvres", "maneuvers"}:
             return True
-        window = noun.doc[max(noun.sent.start, noun.i - 6) : noun.i + 1]
+        window = noun.doc[max(noun.sent.start, noun.i - 10) : noun.i + 1]
         cues = {
             "military",
             "joint",
@@ -638,6 +655,43 @@ class EventExtractor:
         return any(t.lower_ in cues for t in window[:-1]) or any(
             ctx.entity(t) is not None and ctx.entity(t).cls == "ArmedForces" for t in window
         )
+
+    def _called(self, ctx: DocContext, noun: Token) -> Entity | None:
+        """'The drills, code-named Amber Shield, ...': the name given after the noun."""
+        doc = noun.doc
+        i = noun.i + 1
+        while i < noun.sent.end and doc[i].text in {",", "-"}:
+            i += 1
+        words = []
+        while i < noun.sent.end and doc[i].lower_ in {
+            "code",
+            "-",
+            "named",
+            "dubbed",
+            "called",
+            "codenamed",
+        }:
+            words.append(doc[i].lower_)
+            i += 1
+        if not any(w in {"named", "dubbed", "called", "codenamed"} for w in words):
+            return None
+        start = i
+        while i < noun.sent.end and doc[i].is_title:
+            i += 1
+        if i == start:
+            return None
+        from kg.resolve.mentions import clean_name, slug
+
+        span = doc[start:i]
+        for token in span:
+            mention = ctx.found.by_token.pop(token.i, None)
+            if mention is not None and mention in ctx.found.mentions:
+                ctx.found.mentions.remove(mention)
+                if not any(m.entity.key == mention.entity.key for m in ctx.found.mentions):
+                    ctx.found.entities.pop(mention.entity.key, None)
+        name = clean_name(span.text)
+        entity = Entity(key=f"event:{slug(name)}", cls="Event", label=name)
+        return ctx.found.add_mention(span, entity, "name", 0.75).entity
 
     def _exercise_name(self, ctx: DocContext, noun: Token) -> Entity | None:
         """A capitalised name before 'exercises' ('Ulchi Freedom Guardian joint exercises')."""
@@ -723,6 +777,18 @@ class EventExtractor:
             base_actors = base.actors()
             if actors <= base_actors or base_actors <= actors:
                 return candidate
+            # "The Italian foreign minister joined the talks": a definite mention of the last
+            # such event adds its actors, as long as both name the same kind of actor
+            # (people joining people; countries joining countries).
+            if draft.definite and not (draft.date and draft.location) and candidate is events[-1]:
+                kinds = {e.cls == "Person" for e in draft.participants}
+                base_kinds = {e.cls == "Person" for e in base.participants}
+                if (
+                    kinds
+                    and kinds == base_kinds
+                    and draft.anchor.sent.start - base.anchor.sent.start < 400
+                ):
+                    return candidate
         return None
 
     def _to_event(

@@ -129,8 +129,22 @@ _TITLES = {
     "potus",
 }
 _TITLE_MODIFIERS = {
-    "defence", "defense", "foreign", "interior", "finance", "energy", "trade", "justice", "health",
-    "education", "economy", "transport", "agriculture", "home", "security", "intelligence",
+    "defence",
+    "defense",
+    "foreign",
+    "interior",
+    "finance",
+    "energy",
+    "trade",
+    "justice",
+    "health",
+    "education",
+    "economy",
+    "transport",
+    "agriculture",
+    "home",
+    "security",
+    "intelligence",
 }
 _NAME_PARTICLES = {
     "al",
