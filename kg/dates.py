@@ -134,7 +134,7 @@ def day_for(anchor: Token, base: dt.date | None) -> dt.date | None:
         own = _clause_verb(ent.root.head if ent.root.dep_ == "pobj" else ent.root)
         if own == verb or ent.root.head == anchor or ent.root.head.head == anchor:
             return day
-        if own.dep_ in {"relcl", "acl"} and own.head == anchor:
+        if own.dep_ in {"relcl", "acl"} and anchor.left_edge.i <= own.head.i <= anchor.right_edge.i:
             return day  # "the summit, which opens on June 28"
         candidates.append((day, own == anchor.sent.root))
     if len(candidates) == 1 and verb == anchor.sent.root:

@@ -228,10 +228,16 @@ class EventExtractor:
         if kind == "MilitaryExercise" and draft.name is None:
             draft.name = self._exercise_name(ctx, noun) or self._called(ctx, noun)
         verb = self._head_verb(noun)
-        if kind == "MilitaryExercise" and verb is not None and noun.dep_ == "nsubj":
-            if verb.lemma_ in {"bring", "involve", "include", "feature", "gather", "draw", "see"}:
+        if kind == "MilitaryExercise" and verb is not None and noun.dep_ in {"nsubj", "nsubjpass"}:
+            gathering = {"bring", "involve", "include", "feature", "gather", "draw", "see"}
+            for verb_ in [
+                verb,
+                *[c for c in verb.children if c.dep_ == "conj" and c.lemma_ in gathering],
+            ]:
+                if verb_.lemma_ not in gathering:
+                    continue
                 # "The drills bring together troops from A, B and C"
-                for obj in (c for c in verb.children if c.dep_ == "dobj"):
+                for obj in (c for c in verb_.children if c.dep_ == "dobj"):
                     participants.extend(self._group_members(ctx, obj))
                     for prep in (
                         c for c in obj.children if c.dep_ == "prep" and c.lower_ == "from"
@@ -627,33 +633,14 @@ class EventExtractor:
         lower = noun.lower_
         if lower in {"war games", "wargames", "manoeuvres", "maneuvers"}:
             return True
-        window = noun.doc[max(noun.sent.start, noun.i - 10) : noun.i + 1]
-        cues = {
-            "military",
-            "joint",
-            "naval",
-            "army",
-            "air",
-            "live-fire",
-            "war",
-            "defence",
-            "defense",
-            "troops",
-            "forces",
-            "navy",
-            "annual",
-            "exercise",
-            "drills",
-            "combat",
-            "missile",
-            "amphibious",
-        }
+        cues = ctx.lex.words("exercise_cues")
         if noun.i > 0 and noun.nbor(-1).lower_ == "war" and lower in {"games", "game"}:
             return True
         if lower in {"games", "game"}:
             return False
-        return any(t.lower_ in cues for t in window[:-1]) or any(
-            ctx.entity(t) is not None and ctx.entity(t).cls == "ArmedForces" for t in window
+        others = [t for t in noun.sent if t.i != noun.i]
+        return any(t.lower_ in cues for t in others) or any(
+            ctx.entity(t) is not None and ctx.entity(t).cls == "ArmedForces" for t in others
         )
 
     def _called(self, ctx: DocContext, noun: Token) -> Entity | None:
@@ -730,8 +717,15 @@ class EventExtractor:
     # -- merging ------------------------------------------------------------------
     def _merge(self, ctx: DocContext, drafts: list[_Draft]) -> Iterator[Event]:
         events: list[tuple[_Draft, list]] = []
+        # an event named without its actors ("began a two-week exercise on Monday"), waiting
+        # for the next mention of its kind to name them ("The drills bring together ...")
+        pending: dict[str, _Draft] = {}
         for draft in drafts:
             sent = draft.anchor.sent
+            waiting = pending.pop(draft.type, None)
+            if waiting is not None and draft.actors() and draft.definite:
+                draft.date = draft.date or waiting.date
+                draft.location = draft.location or waiting.location
             target = self._same_event(events, draft)
             if target is not None:
                 base, evidence = target
@@ -746,6 +740,8 @@ class EventExtractor:
                 evidence.append((sent, draft.confidence))
                 continue
             if not draft.actors():
+                if draft.date is not None or draft.location is not None:
+                    pending[draft.type] = draft
                 continue
             if draft.definite and draft.date is None and draft.location is None:
                 previous = next((d for d, _ in reversed(events) if d.type == draft.type), None)
