@@ -128,6 +128,22 @@ _TITLES = {
     "ms.",
     "potus",
 }
+_MEDIA_WORDS = {
+    "daily",
+    "newspaper",
+    "paper",
+    "broadcaster",
+    "agency",
+    "channel",
+    "network",
+    "website",
+    "outlet",
+    "magazine",
+    "tabloid",
+    "weekly",
+    "station",
+    "platform",
+}
 _TITLE_MODIFIERS = {
     "defence",
     "defense",
@@ -269,6 +285,7 @@ class MentionResolver:
         self._acronyms(doc, found)
         self._sweep_names(doc, found, persons)
         self._resolve_north_south(doc, found)
+        self._drop_modifier_only_people(found)
         used = {m.entity.key for m in found.mentions}
         for key in [k for k in found.entities if k not in used]:
             del found.entities[key]
@@ -353,6 +370,25 @@ class MentionResolver:
                     continue
                 found.mentions.remove(current)
             found.add_mention(doc[token.i : token.i + 1], entity, "alias", 0.85)
+
+    def _drop_modifier_only_people(self, found: DocEntities) -> None:
+        """A one-word 'person' that only ever modifies a common noun ("the EastMed
+        project", "the Poseidon line") names a thing, not a person."""
+        by_entity: dict[str, list[Mention]] = {}
+        for mention in found.mentions:
+            if mention.entity.cls == "Person" and " " not in mention.entity.label:
+                by_entity.setdefault(mention.entity.key, []).append(mention)
+        for key, mentions in by_entity.items():
+            if key in found.leaders:
+                continue
+            if all(
+                m.span.root.dep_ in {"compound", "nmod"} and m.span.root.head.pos_ == "NOUN"
+                for m in mentions
+            ):
+                for m in mentions:
+                    found.mentions.remove(m)
+                    for token in m.span:
+                        found.by_token.pop(token.i, None)
 
     def _sweep_names(self, doc: Doc, found: DocEntities, persons: dict[str, Entity]) -> None:
         """Mentions of a known person the model missed ("Trump in a phone call ...")."""
@@ -606,6 +642,8 @@ def _retype(ent: Span, label: str, text: str) -> str | None:
         if before.is_lower and not before.ent_type_:
             return None
     root = ent.root
+    if label == "PERSON" and prev is not None and prev.lower_ in _MEDIA_WORDS:
+        return "ORG"  # "Greek daily Kathimerini"
     if label in {"ORG", "GPE", "NORP"} and not words & _ORG_WORDS and len(ent) >= 2:
         # "Ieva Rimkute, a spokeswoman for ...": a name in apposition to a title
         after = doc[ent.end : ent.end + 4]
