@@ -460,7 +460,15 @@ class MentionResolver:
             entity = Entity(key=key, cls="Person", label=spell.person, wikidata=spell.wikidata)
             entity._spell = spell  # type: ignore[attr-defined]
             return entity
-        return Entity(key=f"person:{slug(name)}", cls="Person", label=name)
+        entity = Entity(key=f"person:{slug(name)}", cls="Person", label=name)
+        words = name.split()
+        if len(words) > 1:
+            # "Barack Obama" where the table knows only "Obama": the one leader of that
+            # surname tells the country, the text keeps the name.
+            spell = self.gaz.leader_by_name(words[-1], None)
+            if spell is not None and len(spell.person.split()) == 1:
+                entity._spell = spell  # type: ignore[attr-defined]
+        return entity
 
     # -- one named entity ----------------------------------------------------
     def _resolve_ent(self, ent: Span, found: DocEntities, persons: dict[str, Entity]) -> None:
