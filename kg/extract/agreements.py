@@ -409,6 +409,8 @@ class AgreementExtractor:
         for prep in _clause_preps(verb, {"with", "between", "by", "among"}):
             for e in ctx.entities_in(prep.subtree, ACTOR_CLASSES | {"Person"}):
                 self._add_party(ctx, fact, e, sent)
+            for e in _enumeration(ctx, prep):
+                self._add_party(ctx, fact, e, sent)
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in {"in", "on"}:
                 for grand in child.subtree:
@@ -603,6 +605,24 @@ def _number(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def _enumeration(ctx: DocContext, prep: Token) -> list[Entity]:
+    """Every name of the list a preposition opens, however the parser split it
+    ("by Iran, the United States, Britain, France and China")."""
+    out: list[Entity] = []
+    doc = prep.doc
+    i = prep.i + 1
+    while i < prep.sent.end:
+        token = doc[i]
+        entity = ctx.entity(token)
+        if entity is not None:
+            if entity.cls in ACTOR_CLASSES | {"Person"} and entity not in out:
+                out.append(entity)
+        elif token.text not in {",", "and", "the", "The", "or"}:
+            break
+        i += 1
+    return out
 
 
 def _apposed_agreement(ctx: DocContext, noun: Token):
