@@ -36,6 +36,16 @@ _WEAPON_WORDS = {
     "mines",
     "munitions",
 }
+_QUANTITIES_BY_UNIT = {
+    "km": {"range"},
+    "mi": {"range"},
+    "kg": {"payload", "stockpile"},
+    "t": {"payload", "stockpile"},
+    "lb": {"payload", "stockpile"},
+    "percent": {"enrichment", "spending"},
+    "count": {"warheads", "missiles", "launchers", "troops"},
+}
+_DEFAULT_QUANTITY = {"km": "range", "mi": "range", "percent": "enrichment"}
 _EQUIVALENCE = {"equivalent", "or", "(", "about", "roughly", "around", "approximately"}
 _SUPERSEDED = {"initially", "originally", "previously", "formerly", "once"}
 _LIMIT_CUES = {
@@ -541,6 +551,8 @@ class AgreementExtractor:
             if value is None:
                 continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is not None and nxt.text in {"-", "‑"} and i + 2 < len(tokens):
+                nxt = tokens[i + 2]  # "a 300-kilogram cap"
             # "between 500 and 5,500 kilometres": the lower bound shares the unit
             if nxt is not None and nxt.lower_ in {"and", "to", "-", "–"} and i + 3 < len(tokens):
                 if (
@@ -583,17 +595,16 @@ class AgreementExtractor:
 
     @staticmethod
     def _quantity_before(tokens, i: int, quantities: dict[str, str], unit: str) -> str | None:
-        for j in range(i - 1, max(-1, i - 8), -1):
-            word = tokens[j].lemma_.lower()
-            if word in quantities:
-                return quantities[word]
+        """The capped quantity a measure belongs to, from the words before it, as far as
+        the unit allows ('a stockpile of low-enriched uranium ... 300-kilogram cap')."""
+        fits = _QUANTITIES_BY_UNIT.get(unit, set())
+        for j in range(i - 1, max(-1, i - 12), -1):
+            quantity = quantities.get(tokens[j].lemma_.lower())
+            if quantity is not None and quantity in fits:
+                return quantity
             if tokens[j].text in {";", "."}:
                 break
-        if unit in {"km", "mi"}:
-            return "range"
-        if unit == "percent":
-            return "enrichment"
-        return None
+        return _DEFAULT_QUANTITY.get(unit)
 
 
 def _number(text: str) -> float | None:

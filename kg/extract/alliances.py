@@ -85,6 +85,10 @@ class AllianceExtractor:
             if child.dep_ == "prep" and child.lower_ in {"with", "between", "of", "among"}:
                 for e in ctx.entities_in(child.subtree, {"Country"}):
                     add(e)
+                if any(t.lower_ in {"other", "another"} for t in child.subtree):
+                    # "X, Y and Z, whose governments are in an alliance with each other"
+                    for e in self._reciprocal_group(ctx, noun):
+                        add(e)
         # "X and Y are allies" / "X is an ally of Y"
         if noun.dep_ in {"attr"}:
             for child in noun.head.children:
@@ -101,6 +105,25 @@ class AllianceExtractor:
             for node in (target, *target.conjuncts):
                 add(ctx.entity(node))
         return list(found.values())
+
+    def _reciprocal_group(self, ctx: DocContext, noun: Token) -> list[Entity]:
+        """Who 'each other' are: the subject of the clause, or the names a 'whose'
+        clause hangs on."""
+        node = noun
+        for _ in range(6):
+            if node.dep_ == "relcl":
+                head = node.head
+                return [e for n in (head, *head.conjuncts) if (e := ctx.entity(n)) is not None]
+            if node.pos_ in {"VERB", "AUX"}:
+                for child in node.children:
+                    if child.dep_ in {"nsubj", "nsubjpass"}:
+                        found = [e for n in (child, *child.conjuncts) if (e := ctx.entity(n))]
+                        if len(found) >= 2:
+                            return found
+            if node.head == node:
+                break
+            node = node.head
+        return []
 
     def _their(self, ctx: DocContext, noun: Token) -> list[Entity]:
         """Whom 'their' refers to: the subject of the sentence, or its two actors."""

@@ -168,10 +168,20 @@ class DeploymentExtractor:
         exclude = {sender.key} if sender is not None else set()
         for node in candidates:
             for child in node.children:
-                if child.dep_ == "prep" and child.lower_ in _HOST_PREPS:
+                if child.dep_ in {"prep", "dative"} and child.lower_ in _HOST_PREPS:
                     entity = _pobj_entity(ctx, child, exclude)
                     if entity is not None:
                         return _as_country(ctx, entity)
+        for node in candidates:
+            for child in node.children:
+                if child.dep_ == "prep" and child.lower_ in {"on", "onto"}:
+                    for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                        if pobj.lemma_ in {"territory", "soil"}:
+                            # "on its territory": the country 'its' stands for
+                            owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
+                            entity = ctx.refer(owner) if owner is not None else None
+                            if entity is not None:
+                                return _as_country(ctx, entity)
         if verb is not None and verb.lemma_ == "host":
             for child in verb.children:
                 if child.dep_ == "nsubj":

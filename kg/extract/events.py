@@ -460,7 +460,7 @@ class EventExtractor:
         nodes = [head, *[c for c in head.children if c.dep_ == "conj" and c.pos_ != "VERB"]]
         for node in nodes:
             for child in node.children:
-                if child.dep_ == "prep" and child.lower_ in preps:
+                if child.dep_ in {"prep", "dative"} and child.lower_ in preps:
                     out.extend(self._prep_object_actors(ctx, child))
         # "met with X, then with Y": a conjoined second prepositional phrase
         for child in head.children:

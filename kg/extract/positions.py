@@ -255,6 +255,13 @@ class PositionExtractor:
         end = span.sent.end
         if i < end and doc[i].lemma_ in {"be", "become", "remain"} and doc[i].dep_ != "aux":
             return self._relative_clause(ctx, doc, i, end)  # "X was the deputy commander of Y"
+        if i + 2 < end and doc[i].lower_ == "of" and ctx.entity(doc[i + 1]) is not None:
+            # "President Bola Tinubu of Nigeria, who chairs the bloc"
+            mention = ctx.found.mention_at(doc[i + 1])
+            i = mention.span.end if mention is not None else i
+            if i + 1 < end and doc[i].text == "," and doc[i + 1].lower_ == "who":
+                return self._relative_clause(ctx, doc, i + 2, end)
+            return None
         if i >= end or doc[i].text != ",":
             return None
         i += 1
@@ -306,7 +313,7 @@ class PositionExtractor:
             role = {
                 "head": "head",
                 "lead": "leader",
-                "chair": "chairperson",
+                "chair": "chair",
                 "run": "head",
                 "command": "commander",
             }[doc[i].lemma_]
@@ -370,6 +377,9 @@ class PositionExtractor:
                 last = entity
             elif token.lower_ in _DETS or token.text in {"'s", "’s"} or (entity is not None):
                 pass
+            elif last is None and (referred := ctx.refer(token)) is not None:
+                if referred.cls in ACTOR_CLASSES:
+                    last = referred  # "who chairs the bloc"
             elif token.pos_ in {"ADJ", "NOUN", "PROPN"} and last is None:
                 pass
             else:
