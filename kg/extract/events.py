@@ -251,6 +251,9 @@ class EventExtractor:
                 noun.dep_ in {"dobj", "pobj", "nsubjpass", "attr"} or noun.head.dep_ == "prep"
             ) and (doing or not tests):
                 participants.extend(subjects)
+                if kind in {"MilitaryExercise", "Meeting"} and noun.dep_ == "dobj":
+                    # "will hold naval drills with Japan and Australia"
+                    participants.extend(self._prep_actors(ctx, verb, {"with"}))
             if noun.dep_ in {"nsubj", "nsubjpass"}:
                 for child in verb.children:
                     if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):

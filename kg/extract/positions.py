@@ -24,6 +24,19 @@ from kg.model import Entity, Position
 from kg.resolve.mentions import Mention
 
 _LINKERS = {"of", "for", "at", "to", "in"}
+_BODY_WORDS = {
+    "ministry",
+    "office",
+    "department",
+    "government",
+    "embassy",
+    "presidency",
+    "cabinet",
+    "parliament",
+    "administration",
+    "party",
+    "regime",
+}
 _PREFIX_HEADS = {"deputy", "vice", "chief", "assistant", "acting", "under", "senior", "first"}
 _DETS = {"the", "a", "an", "its", "their", "his", "her"}
 _HYPHENS = {"-", "–", "‑"}
@@ -144,7 +157,12 @@ class PositionExtractor:
                 and ctx.entity(doc[i - 1]) is None
             ):
                 tokens.append(token)  # "trade and industry commissioner"
-            elif entity is not None or token.lower_ in self.words or token.text in _HYPHENS:
+            elif (
+                entity is not None
+                or token.lower_ in self.words
+                or token.lower_ in _BODY_WORDS
+                or token.text in _HYPHENS
+            ):
                 tokens.append(token)
             elif token.text in {"'s", "’s"} and i > sent_start and ctx.entity(doc[i - 1]):
                 tokens.append(token)
@@ -178,6 +196,11 @@ class PositionExtractor:
                 if role_words and not self._ends_with_head(role_words):
                     role_words = []
                 jurisdiction = entity
+                i += 1
+                continue
+            if token.lower_ in _BODY_WORDS:
+                # "China's foreign ministry spokesman": the body is part of the jurisdiction
+                role_words = []
                 i += 1
                 continue
             match = self._head_at(tokens, i)
