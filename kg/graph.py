@@ -56,9 +56,7 @@ class KnowledgeGraph:
 
     def add_extraction(self, extraction: Extraction) -> None:
         """Add (or rebuild) one document's graph."""
-        graph_name = document_iri(extraction.document.id)
-        self._pending.pop(graph_name, None)  # a rebuilt document goes to the end, as before
-        self._pending[graph_name] = extraction_to_triples(extraction)
+        self._pending[document_iri(extraction.document.id)] = extraction_to_triples(extraction)
 
     def _pending_quads(self) -> Iterator[Quad]:
         """The pending documents' quads, sorted by graph then triple."""
@@ -86,7 +84,12 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         """Number of distinct triples over all graphs."""
-        return len({(s, p, o) for s, p, o, _ in self._quads()})
+        if self._dataset is None:
+            distinct: set[Triple] = set()
+            for triples in self._pending.values():
+                distinct.update(triples)
+            return len(distinct)
+        return len({(s, p, o) for s, p, o, _ in iter_quads(self.dataset)})
 
     def documents(self) -> list[str]:
         """Identifiers of the documents in the graph, sorted."""

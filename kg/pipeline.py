@@ -14,6 +14,7 @@ from spacy.language import Language
 
 from kg.extract import EXTRACTORS
 from kg.extract.context import DocContext
+from kg.extract.triggers import find_triggers
 from kg.gazetteer import Gazetteer
 from kg.lexicon import lexicon
 from kg.model import AgreementFact, Document, Extraction, Fact
@@ -40,7 +41,14 @@ def extract(
     pairs = ((document.text, document) for document in documents)
     for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         found = resolver.resolve(doc, document)
-        ctx = DocContext(doc=doc, document=document, found=found, gaz=gazetteer, lex=lex)
+        ctx = DocContext(
+            doc=doc,
+            document=document,
+            found=found,
+            gaz=gazetteer,
+            lex=lex,
+            triggers=find_triggers(doc),
+        )
         facts: list[Fact] = []
         for extractor in EXTRACTORS:
             found_facts = list(extractor(ctx))

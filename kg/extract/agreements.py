@@ -77,7 +77,15 @@ class AgreementExtractor:
         last_sent = -1
         by_key: dict[str, AgreementFact] = {}
         handled: set[int] = set()
-        for token in ctx.doc:
+        named_starts = [
+            m.span[0]
+            for m in ctx.found.mentions
+            if m.entity.cls in {"Agreement", "Treaty", "Organization", "Event"}
+            or m.span.label_ == "LAW"
+        ]
+        candidates = {t.i: t for t in ctx.trigger_tokens("agreement", "it")}
+        candidates.update((t.i, t) for t in named_starts)
+        for token in (candidates[i] for i in sorted(candidates)):
             if token.i in handled:
                 continue
             named = self._named_treaty(ctx, token)

@@ -32,8 +32,8 @@ class AllianceExtractor:
     name = "alliance"
 
     def __call__(self, ctx: DocContext) -> Iterator[Alliance]:
-        for token in ctx.doc:
-            if token.lemma_ not in {"ally", "alliance"} or token.pos_ not in {"NOUN", "PROPN"}:
+        for token in ctx.trigger_tokens("ally"):
+            if token.pos_ not in {"NOUN", "PROPN"}:
                 continue
             if ctx.entity(token) is not None:
                 continue

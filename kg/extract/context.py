@@ -34,6 +34,7 @@ class DocContext:
     found: DocEntities
     gaz: Gazetteer
     lex: Lexicon
+    triggers: dict[str, list[Token]] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
     # person key -> (role, jurisdiction key) found so far, in document order
     roles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
@@ -41,6 +42,11 @@ class DocContext:
     @property
     def date(self) -> dt.date | None:
         return self.document.date
+
+    def trigger_tokens(self, *kinds: str) -> list[Token]:
+        """Trigger tokens of these kinds (``kg.extract.triggers``), in document order."""
+        tokens = {t.i: t for kind in kinds for t in self.triggers.get(kind, ())}
+        return [tokens[i] for i in sorted(tokens)]
 
     def entity(self, token: Token) -> Entity | None:
         return self.found.entity_at(token)

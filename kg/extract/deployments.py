@@ -59,9 +59,8 @@ class DeploymentExtractor:
     name = "deployment"
 
     def __call__(self, ctx: DocContext) -> Iterator[Deployment]:
-        nouns = ctx.lex.words("troop_nouns")
-        for token in ctx.doc:
-            if token.lower_ not in nouns or token.pos_ not in {"NOUN", "PROPN"}:
+        for token in ctx.trigger_tokens("troops"):
+            if token.pos_ not in {"NOUN", "PROPN"}:
                 continue
             if ctx.entity(token) is not None:  # part of a name ("Syrian Democratic Forces")
                 continue

@@ -87,7 +87,7 @@ class EventExtractor:
     def __call__(self, ctx: DocContext) -> Iterator[Event]:
         drafts: list[_Draft] = []
         used: set[int] = set()
-        for token in ctx.doc:
+        for token in ctx.trigger_tokens("event"):
             if token.i in used:
                 continue
             found = self._noun_trigger(ctx, token) or self._verb_trigger(ctx, token)

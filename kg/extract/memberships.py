@@ -22,11 +22,10 @@ class MembershipExtractor:
     name = "membership"
 
     def __call__(self, ctx: DocContext) -> Iterator[Membership]:
-        join_verbs = ctx.lex.words("membership_verbs")
-        for token in ctx.doc:
-            if token.pos_ == "VERB" and token.lemma_ in join_verbs:
+        for token in ctx.trigger_tokens("join", "member"):
+            if token.pos_ == "VERB":
                 yield from self._joined(ctx, token)
-            elif token.lemma_ in {"member", "membership"} and token.pos_ == "NOUN":
+            else:
                 yield from self._member_noun(ctx, token)
 
     def _joined(self, ctx: DocContext, verb: Token) -> Iterator[Membership]:
