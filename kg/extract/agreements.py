@@ -20,7 +20,7 @@ from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
 from kg.model import AgreementFact, Entity, Limit
 from kg.resolve.mentions import clean_name, slug
 
-_SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT"}
+_SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT", "$"}
 _NUMERIC = re.compile(r"^\d+([.,]\d+)*$")
 _WEAPON_WORDS = {
     "weapon",
@@ -305,7 +305,11 @@ class AgreementExtractor:
         """The shortest distinctive description: modifiers and head without articles or dates."""
         words = []
         for t in noun.doc[self._left_edge(noun) : noun.i + 1]:
-            if t.tag_ in _SKIP_TAGS or t.ent_type_ in {"DATE", "TIME"} or t.text in {"'s", "’s"}:
+            if (
+                t.tag_ in _SKIP_TAGS
+                or t.ent_type_ in {"DATE", "TIME", "MONEY"}
+                or t.text in {"'s", "’s"}
+            ):
                 continue
             entity = ctx.entity(t)
             if entity is not None and entity.cls == "Person":
@@ -594,8 +598,6 @@ class AgreementExtractor:
                 quantity = self._quantity_before(tokens, i, quantities, unit)
             if quantity is None:
                 continue
-            if quantity in {"warheads", "missiles"} and unit in {"kg", "t", "lb"}:
-                quantity = "payload"  # "a warhead of 200 kilograms" is a weight, not a count
             limit = Limit(quantity=quantity, value=value, unit=unit)
             if limit not in limits:
                 limits.append(limit)
@@ -608,6 +610,8 @@ class AgreementExtractor:
         fits = _QUANTITIES_BY_UNIT.get(unit, set())
         for j in range(i - 1, max(-1, i - 12), -1):
             quantity = quantities.get(tokens[j].lemma_.lower())
+            if quantity in {"warheads", "missiles"} and "payload" in fits:
+                quantity = "payload"  # "a warhead of 200 kilograms" weighs, it does not count
             if quantity is not None and quantity in fits:
                 return quantity
             if tokens[j].text in {";", "."}:
