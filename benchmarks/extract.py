@@ -21,6 +21,7 @@ import json
 import os
 import pstats
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -72,15 +73,17 @@ def run_process(command: list[str]) -> Run:
     """Run ``command`` to completion; its wall time and its own peak RSS."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = process.stderr.read() if process.stderr else b""
-    _, status, usage = os.wait4(process.pid, 0)
+    assert process.stderr is not None
+    with process.stderr:
+        stderr = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)  # this child's own resource usage
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         detail = stderr.decode(errors="replace").strip()
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{detail}")
-    scale = 1024 if sys.platform != "darwin" else 1024 * 1024  # ru_maxrss: KiB, bytes on macOS
-    return Run(seconds=seconds, peak_mib=usage.ru_maxrss * 1024 / scale / 1024)
+    kib = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS
+    return Run(seconds=seconds, peak_mib=kib / 1024)
 
 
 def spacy_command(corpus: Path, batch_size: int) -> list[str]:
@@ -123,8 +126,8 @@ def benchmark(corpus: Path, out: Path, repeat: int, batch_size: int) -> float:
     kg_runs: list[Run] = []
     for _ in range(repeat):
         spacy_runs.append(run_process(spacy_command(corpus, batch_size)))
+        out.unlink(missing_ok=True)  # each build starts from no output (else it merges)
         kg_runs.append(run_process(kg_command(corpus, out)))
-        out.unlink(missing_ok=True)  # each build starts from no output
     spacy_seconds = report("spaCy", spacy_runs, docs, words)
     kg_seconds = report("kg", kg_runs, docs, words)
     ratio = spacy_seconds / kg_seconds
@@ -174,15 +177,11 @@ def main(argv: list[str] | None = None) -> int:
             profile(corpus, out)
         else:
             benchmark(corpus, out, args.repeat, args.batch_size)
-            if args.keep:  # leave one output to look at
-                run_process(kg_command(corpus, out))
     finally:
         if args.keep:
             print(f"kept: {workdir}")
         else:
-            for path in workdir.iterdir():
-                path.unlink()
-            workdir.rmdir()
+            shutil.rmtree(workdir)
     return 0
 
 

@@ -128,6 +128,8 @@ _TITLES = {
     "ms.",
     "potus",
 }
+_NOT_PLACES = {"Islam", "Christianity", "Judaism", "Hinduism", "Buddhism", "Sikhism"}
+_EVENT_NOUNS = {"exercise", "exercises", "drill", "drills", "summit", "operation", "war", "games"}
 _MEDIA_WORDS = {
     "daily",
     "newspaper",
@@ -286,6 +288,11 @@ class MentionResolver:
         self._sweep_names(doc, found, persons)
         self._resolve_north_south(doc, found)
         self._drop_modifier_only_people(found)
+        # A leader found by surname alone counts only if the story names that country.
+        for key, spell in list(found.leaders.items()):
+            entity = found.entities.get(key)
+            if getattr(entity, "_weak_spell", False) and spell.country not in found.entities:
+                del found.leaders[key]
         used = {m.entity.key for m in found.mentions}
         for key in [k for k in found.entities if k not in used]:
             del found.entities[key]
@@ -468,6 +475,7 @@ class MentionResolver:
             spell = self.gaz.leader_by_name(words[-1], None)
             if spell is not None and len(spell.person.split()) == 1:
                 entity._spell = spell  # type: ignore[attr-defined]
+                entity._weak_spell = True  # type: ignore[attr-defined]
         return entity
 
     # -- one named entity ----------------------------------------------------
@@ -484,11 +492,17 @@ class MentionResolver:
                 return
             if label == "PERSON" and text not in persons:
                 persons[text] = self._person_entity(text, found.document)
-        if label == "GPE" and not ent.ent_id_ and self.gaz.lookup(text) is None:
+        folded = {slug(k): v for k, v in persons.items()}
+        known_person = slug(text) in folded
+        if (
+            label == "GPE"
+            and not ent.ent_id_
+            and not known_person
+            and self.gaz.lookup(text) is None
+        ):
             found.add_mention(ent, Entity(f"city:{slug(text)}", "City", text), "name", 0.7)
             return
-        folded = {slug(k): v for k, v in persons.items()}
-        if label == "PERSON" or (label in {"ORG", "GPE", "NORP"} and slug(text) in folded):
+        if label == "PERSON" or (label in {"ORG", "GPE", "NORP"} and known_person):
             entity = persons.get(text) or folded.get(slug(text))
             if entity is None:
                 return
@@ -650,8 +664,23 @@ def _retype(ent: Span, label: str, text: str) -> str | None:
         if before.is_lower and not before.ent_type_:
             return None
     root = ent.root
+    if text in _NOT_PLACES:
+        return None
     if label == "PERSON" and prev is not None and prev.lower_ in _MEDIA_WORDS:
         return "ORG"  # "Greek daily Kathimerini"
+    if label == "PERSON" and root.dep_ == "pobj" and root.head.lower_ == "on":
+        if root.head.head.lemma_ in {"write", "post", "tweet", "publish", "say", "share"}:
+            return "ORG"  # "wrote on Twitter"
+    if label == "PERSON" and ent.end + 2 < len(doc) and doc[ent.end].text == ",":
+        # "Talisman Sabre, the large exercise ...": named by what it is
+        following = [t for t in doc[ent.end + 1 : ent.end + 5] if t.pos_ not in {"DET", "ADJ"}]
+        if following and following[0].lower_ in _EVENT_NOUNS:
+            return "EVENT"
+    if label == "ORG" and len(ent) == 1:
+        partners = [root.head] if root.dep_ == "conj" else []
+        partners += [c for c in root.children if c.dep_ == "conj"]
+        if any(t.ent_type_ == "GPE" for t in partners):
+            return "LOC"  # "between Crete and Cyprus"
     if label in {"ORG", "GPE", "NORP"} and not words & _ORG_WORDS and len(ent) >= 2:
         # "Ieva Rimkute, a spokeswoman for ...": a name in apposition to a title
         after = doc[ent.end : ent.end + 4]
@@ -684,6 +713,20 @@ def _in_place_slot(ent: Span) -> bool:
     node = root.head if root.dep_ == "conj" else root
     if node.dep_ == "pobj" and node.head.lower_ in _LOCATIVE_PREPS:
         return True
+    if node.dep_ == "pobj" and node.head.lower_ == "of":
+        # "an air base south of Darwin"
+        direction = node.head.head.lower_.replace("-", "")
+        if direction in {
+            "north",
+            "south",
+            "east",
+            "west",
+            "northeast",
+            "northwest",
+            "southeast",
+            "southwest",
+        }:
+            return True
     return node.dep_ == "dobj" and node.head.lemma_ in _PLACE_VERBS
 
 
