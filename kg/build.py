@@ -25,7 +25,7 @@ SAMPLES = DATA / "samples"
 SAMPLES_GOLD = DATA / "samples_gold.jsonl"
 # Allocations between two collections of the youngest generation during a build (Python's
 # default is 700).
-GC_THRESHOLD = 10_000
+GC_THRESHOLD = 50_000
 
 
 @dataclass

@@ -467,8 +467,17 @@ class MentionResolver:
             entity = Entity(key=key, cls="Person", label=spell.person, wikidata=spell.wikidata)
             entity._spell = spell  # type: ignore[attr-defined]
             return entity
-        entity = Entity(key=f"person:{slug(name)}", cls="Person", label=name)
         words = name.split()
+        if len(words) == 1:
+            # A surname nobody can place ("Smith said") names someone of this story only:
+            # another story's Smith is another person.
+            return Entity(
+                key=f"person:{slug(document.id)}:{slug(name)}",
+                cls="Person",
+                label=name,
+                scope=document.id,
+            )
+        entity = Entity(key=f"person:{slug(name)}", cls="Person", label=name)
         if len(words) > 1:
             # "Barack Obama" where the table knows only "Obama": the one leader of that
             # surname tells the country, the text keeps the name.
