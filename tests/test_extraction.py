@@ -69,7 +69,8 @@ def test_missile_test_with_agent_place_and_resolved_date():
 
 def test_future_weekday_resolves_forward():
     ex = run(
-        "Japanese Foreign Minister Taro Kono will meet Russian Foreign Minister Sergei Lavrov in Moscow on Tuesday."
+        "Japanese Foreign Minister Taro Kono will meet Russian Foreign Minister "
+        "Sergei Lavrov in Moscow on Tuesday."
     )
     (event,) = facts(ex, Event)
     assert event.type == "Meeting" and event.date == dt.date(2017, 9, 5)
