@@ -19,7 +19,7 @@ from kg.gazetteer import Gazetteer
 from kg.lexicon import lexicon
 from kg.model import AgreementFact, Document, Extraction, Fact
 from kg.nlp import build_nlp
-from kg.resolve.facts import merge_facts
+from kg.resolve.facts import calibrate, merge_facts
 from kg.resolve.mentions import MentionResolver
 
 DEFAULT_MIN_CONFIDENCE = 0.5
@@ -54,7 +54,14 @@ def extract(
             found_facts = list(extractor(ctx))
             ctx.facts.extend(found_facts)
             facts.extend(found_facts)
-        facts = [f for f in merge_facts(facts) if _keep(f, min_confidence)]
+        facts = merge_facts(facts)
+        confirmed = {
+            key
+            for key, entity in found.entities.items()
+            if entity.wikidata or gazetteer.entry(key) is not None or key in found.leaders
+        }
+        calibrate(facts, confirmed)
+        facts = [f for f in facts if _keep(f, min_confidence)]
         yield Extraction(document=document, entities=found.entities, facts=facts)
 
 
