@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -67,6 +68,7 @@ def wikidata_iri(qid: str) -> URIRef:
     return WD[local]
 
 
+@lru_cache(maxsize=4096)  # every evidence node names its document
 def document_iri(doc_id: str) -> URIRef:
     """``gkr:document/{slug(id)}``; also the named graph of the document's triples."""
     name = slug(doc_id)

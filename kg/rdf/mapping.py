@@ -118,8 +118,14 @@ def decimal_literal(value: float | int | Decimal) -> Literal:
     return Literal(canonical_decimal(text), datatype=XSD.decimal)
 
 
+@lru_cache(maxsize=16384)  # character offsets, mostly
 def integer_literal(value: int) -> Literal:
     return Literal(int(value))  # xsd:integer, lexical form str(value)
+
+
+@lru_cache(maxsize=4096)  # sentences, names and labels recur within a document
+def text_literal(text: str) -> Literal:
+    return Literal(text)
 
 
 @lru_cache(maxsize=1024)
@@ -221,7 +227,7 @@ class _Mapper:
         add(subject, GK.evidence, node)
         add(node, RDF.type, GK.Evidence)
         add(node, GK.document, document_iri(ev.doc_id))
-        add(node, GK.sentence, Literal(ev.sentence))
+        add(node, GK.sentence, text_literal(ev.sentence))
         add(node, GK.start, integer_literal(ev.start))
         add(node, GK.end, integer_literal(ev.end))
         add(node, GK.confidence, decimal_literal(round(ev.confidence, 4)))
@@ -244,9 +250,9 @@ class _Mapper:
         add(node, RDF.type, GK[entity.cls])
         if entity.cls in CONTRACT_SUPERCLASS:
             add(node, RDF.type, GK[CONTRACT_SUPERCLASS[entity.cls]])
-        add(node, RDFS.label, Literal(entity.label))
+        add(node, RDFS.label, text_literal(entity.label))
         for alt in sorted(entity.alt_labels - {entity.label}):
-            add(node, SKOS.altLabel, Literal(alt))
+            add(node, SKOS.altLabel, text_literal(alt))
         if entity.wikidata:
             add(node, OWL.sameAs, wikidata_iri(entity.wikidata))
         for ev in evidence:
@@ -264,7 +270,7 @@ class _Mapper:
         add(node, GK.holder, holder)
         add(node, GK.jurisdiction, jurisdiction)
         for role in roles:
-            add(node, GK.role, Literal(role))
+            add(node, GK.role, text_literal(role))
         observed = fact.observed_on or self.doc.date
         add(node, GK.observedOn, date_literal(observed) if observed else None)
         add(holder, GK.holdsPosition, node)
@@ -298,7 +304,7 @@ class _Mapper:
             lim = limit_iri(node, limit.quantity, str(value), units[limit.unit])
             add(node, GK.limit, lim)
             add(lim, RDF.type, GK.Limit)
-            add(lim, GK.quantity, Literal(limit.quantity))
+            add(lim, GK.quantity, text_literal(limit.quantity))
             add(lim, GK.value, value)
             add(lim, GK.unit, units[limit.unit])
         return True
@@ -343,7 +349,7 @@ class _Mapper:
         add = self.out.add
         add(node, RDF.type, GK.Event)
         add(node, RDF.type, GK[fact.type])
-        add(node, RDFS.label, Literal(fact.label))
+        add(node, RDFS.label, text_literal(fact.label))
         add(node, GK.agent, self.iri(fact.agent))
         for key in sorted(fact.participants):
             add(node, GK.participant, self.iri(key))
