@@ -42,6 +42,7 @@ def _parser(base: dt.date, prefer: str) -> DateDataParser:
     )
 
 
+@lru_cache(maxsize=4096)
 def resolve_day(text: str, base: dt.date | None, future: bool = False) -> dt.date | None:
     """The day a date expression names, or None when it names no single day.
 

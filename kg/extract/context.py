@@ -12,7 +12,7 @@ from kg.dates import day_for
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 from kg.model import Document, Entity, Evidence, Fact
-from kg.resolve.mentions import DocEntities
+from kg.resolve.mentions import DocEntities, sentence_evidence
 
 # Entity classes that can act as states or state-like parties.
 ACTOR_CLASSES = {
@@ -167,21 +167,6 @@ class DocContext:
 
                 return self.found.entities.get(entry.key) or entity_from_gazetteer(entry)
         return None
-
-
-def sentence_evidence(doc_id: str, sent: Span, confidence: float) -> Evidence:
-    """Evidence for a sentence, its offsets trimmed like its text so that
-    ``document.text[start:end] == sentence``."""
-    text = sent.text
-    lead = len(text) - len(text.lstrip())
-    trail = len(text) - len(text.rstrip())
-    return Evidence(
-        doc_id,
-        text.strip(),
-        sent.start_char + lead,
-        sent.end_char - trail,
-        round(max(0.0, min(1.0, confidence)), 3),
-    )
 
 
 def modality(token: Token, lex: Lexicon) -> str:

@@ -230,23 +230,35 @@ class DocEntities:
         self.mentions.append(mention)
         for token in span:
             self.by_token[token.i] = mention
-        self.touch(entity, span.sent, confidence)
+        self.touch(entity, span, confidence)
         return mention
 
-    def touch(self, entity: Entity, sent: Span, confidence: float) -> Entity:
-        """Give ``entity`` evidence in this document (once) and register it."""
+    def touch(self, entity: Entity, where: Span, confidence: float) -> Entity:
+        """Give ``entity`` evidence in this document (once) and register it.
+
+        ``where`` is the sentence, or any span of it (its sentence is found only when
+        the entity has no evidence here yet).
+        """
         entity = self.entities.setdefault(entity.key, entity)
         doc_id = self.document.id
         if not any(e.doc_id == doc_id for e in entity.evidence):
-            text = sent.text
-            lead = len(text) - len(text.lstrip())
-            trail = len(text) - len(text.rstrip())
-            entity.evidence.append(
-                Evidence(
-                    doc_id, text.strip(), sent.start_char + lead, sent.end_char - trail, confidence
-                )
-            )
+            entity.evidence.append(sentence_evidence(doc_id, where.sent, confidence))
         return entity
+
+
+def sentence_evidence(doc_id: str, sent: Span, confidence: float) -> Evidence:
+    """Evidence for a sentence, its offsets trimmed like its text so that
+    ``document.text[start:end] == sentence``."""
+    text = sent.text
+    lead = len(text) - len(text.lstrip())
+    trail = len(text) - len(text.rstrip())
+    return Evidence(
+        doc_id,
+        text.strip(),
+        sent.start_char + lead,
+        sent.end_char - trail,
+        round(max(0.0, min(1.0, confidence)), 3),
+    )
 
 
 def entity_from_gazetteer(entry: GazEntry) -> Entity:
