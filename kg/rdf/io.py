@@ -251,7 +251,8 @@ def write_quads(quads: Iterable[Quad], out: str | Path, *, presorted: bool = Fal
         return
     if not presorted:
         quads = sorted(set(quads), key=quad_key)
-    ox_quads = [_to_ox_quad(q) for q in quads]  # all ready before touching disk
+    cache: dict = {}
+    ox_quads = [_to_ox_quad(q, cache) for q in quads]  # all ready before touching disk
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     fmt = OX_FORMATS[out.suffix.lower()]
     _write_file(out, lambda handle: ox.serialize(ox_quads, handle, fmt, prefixes=prefixes))
@@ -307,7 +308,8 @@ def _write_store(quads: Iterable[Quad], out: Path) -> None:
         raise InputError(str(out), "exists and is not a folder, cannot hold a graph store")
     if out.is_dir() and any(out.iterdir()) and not _looks_like_store(out):
         raise InputError(str(out), "folder is not empty and not an Oxigraph graph store")
-    ox_quads = [_to_ox_quad(q) for q in quads]  # all ready before touching disk
+    cache: dict = {}
+    ox_quads = [_to_ox_quad(q, cache) for q in quads]  # all ready before touching disk
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     old = tmp.with_name(tmp.name[: -len(".tmp")] + ".old")
@@ -348,10 +350,23 @@ def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"cannot store RDF term {term!r}")
 
 
-def _to_ox_quad(quad: Quad) -> ox.Quad:
+def _to_ox_quad(quad: Quad, cache: dict | None = None) -> ox.Quad:
+    """An Oxigraph quad; ``cache`` reuses the conversion of terms seen before (predicates,
+    classes and entities recur in nearly every quad of a build)."""
     s, p, o, g = quad
-    graph = _DEFAULT_GRAPH if g is None else ox.NamedNode(g)
-    return ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), graph)
+    if cache is None:
+        graph = _DEFAULT_GRAPH if g is None else ox.NamedNode(g)
+        return ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), graph)
+    terms = []
+    for term in (s, p, o):
+        converted = cache.get(term)
+        if converted is None:
+            converted = cache[term] = _to_ox(term)
+        terms.append(converted)
+    graph = cache.get(g)
+    if graph is None:
+        graph = cache[g] = _DEFAULT_GRAPH if g is None else ox.NamedNode(g)
+    return ox.Quad(terms[0], terms[1], terms[2], graph)
 
 
 _DEFAULT_GRAPH = ox.DefaultGraph()
