@@ -509,11 +509,11 @@ def test_interrupted_store_write_keeps_the_old_store(
     calls = {"n": 0}
     real = rdf_io._to_ox_quad
 
-    def failing(quad):
+    def failing(quad, cache=None):
         calls["n"] += 1
         if calls["n"] > 10:
             raise RuntimeError("interrupted")
-        return real(quad)
+        return real(quad, cache)
 
     monkeypatch.setattr(rdf_io, "_to_ox_quad", failing)
     bigger = KnowledgeGraph()
