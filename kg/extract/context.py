@@ -169,6 +169,17 @@ class DocContext:
         return None
 
 
+_REPORTING = {"say", "announce", "tell", "confirm", "state", "report", "declare", "add"}
+
+
+def _reported_future(verb: Token, modal: Token) -> bool:
+    """'announced US troops would be leaving Syria': 'would' as the future of a report,
+    not a condition (no 'if' or 'unless' in the sentence)."""
+    if modal.lower_ != "would" or verb.dep_ != "ccomp" or verb.head.lemma_ not in _REPORTING:
+        return False
+    return not any(t.lower_ in {"if", "unless"} for t in verb.sent)
+
+
 def modality(token: Token, lex: Lexicon) -> str:
     """'asserted', 'negated' or 'hypothetical' for the clause that governs ``token``.
 
@@ -191,7 +202,8 @@ def modality(token: Token, lex: Lexicon) -> str:
                 if child.dep_ == "neg" or child.lower_ in {"not", "never", "n't", "no"}:
                     return "negated"
                 if child.dep_ == "aux" and child.lower_ in modals:
-                    return "hypothetical"
+                    if not _reported_future(node, child):
+                        return "hypothetical"
                 if child.dep_ == "mark" and child.lower_ in marks:
                     return "hypothetical"
             if node.lemma_ in negative_verbs and node is not token:

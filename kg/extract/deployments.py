@@ -81,10 +81,11 @@ class DeploymentExtractor:
             if not self._has_deploy_verb(ctx, noun):
                 return None
         verb = self._verb(noun)
-        if verb is not None and verb.lemma_ in ctx.lex.words("withdraw_verbs"):
-            return None
+        leaving = verb is not None and verb.lemma_ in ctx.lex.words("withdraw_verbs")
         mode = modality(noun, ctx.lex)
-        confidence = scaled(0.9 if count else 0.75, mode)
+        # Troops said to be leaving a country are stationed there until they go; a
+        # withdrawal says less about how many remain, so it counts for less.
+        confidence = scaled(0.6 if leaving else 0.9 if count else 0.75, mode)
         if confidence is None:
             return None
         return Deployment(
@@ -159,12 +160,24 @@ class DeploymentExtractor:
 
     def _host(self, ctx: DocContext, noun: Token, sender: Entity | None = None) -> Entity | None:
         candidates = [noun]
+        if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+            candidates.append(noun.head.head)  # "the presence of US troops in Iraq"
         # "troops stationed in X": the participle hanging on the noun
         candidates += [c for c in noun.children if c.dep_ in {"acl", "relcl"} and c.pos_ == "VERB"]
         verb = self._verb(noun)
         if verb is not None:
             candidates.append(verb)
         exclude = {sender.key} if sender is not None else set()
+        if verb is not None and verb.lemma_ in ctx.lex.words("withdraw_verbs"):
+            # "troops would be leaving Syria", "troops withdrawn from Iraq"
+            for child in verb.children:
+                target = None
+                if child.dep_ == "dobj":
+                    target = ctx.refer(child, exclude)
+                elif child.dep_ == "prep" and child.lower_ in {"from", "out"}:
+                    target = _pobj_entity(ctx, child, exclude)
+                if target is not None:
+                    return _as_country(ctx, target)
         for node in candidates:
             for child in node.children:
                 if child.dep_ in {"prep", "dative"} and child.lower_ in _HOST_PREPS:
