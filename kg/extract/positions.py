@@ -78,6 +78,41 @@ class PositionExtractor:
                 yield position
             jur = found[0].jurisdiction if found else None
             previous = (mention, jur)
+        for token in ctx.trigger_tokens("respectively"):
+            yield from self._respectively(ctx, token)
+
+    def _respectively(self, ctx: DocContext, marker: Token) -> Iterator[Position]:
+        """'his Greek, Cypriot and French counterparts, A, B and C, respectively': the
+        n-th name holds the title for the n-th country."""
+        sent = marker.sent
+        for noun in sent:
+            if noun.i >= marker.i or noun.tag_ not in {"NNS", "NNPS"}:
+                continue
+            role = noun.lower_[:-1] if noun.lower_.endswith("s") else noun.lower_
+            if role not in self.heads and role != "counterpart":
+                continue
+            places = ctx.entities_in((t for t in noun.subtree if t.i < noun.i), {"Country"})
+            people: list[Mention] = []
+            for m in sorted(ctx.found.mentions, key=lambda m: m.span.start):
+                if noun.i < m.span.start < marker.i and m.entity.cls == "Person":
+                    if not people or people[-1].entity.key != m.entity.key:
+                        people.append(m)
+            if len(places) < 2 or len(places) != len(people):
+                continue
+            if role == "counterpart":
+                role = self._counterpart_role(ctx, people[0])
+                if role is None:
+                    continue
+            for person, place in zip(people, places, strict=True):
+                ctx.roles.setdefault(person.entity.key, []).append((role, place.key))
+                yield Position(
+                    holder=ctx.use(person.entity, sent),
+                    jurisdiction=ctx.use(place, sent),
+                    roles={ctx.lex.standard_role(role)},
+                    observed_on=ctx.date,
+                    evidence=[ctx.evidence(sent, 0.8)],
+                )
+            return
 
     # ------------------------------------------------------------------------
     def _for_mention(

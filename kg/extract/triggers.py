@@ -57,6 +57,7 @@ def _patterns(lex: Lexicon) -> dict[str, list[list[dict]]]:
         "member": [[{"LEMMA": {"IN": ["member", "membership"]}, "POS": "NOUN"}]],
         "ally": [[{"LOWER": {"IN": ["ally", "allies", "alliance", "alliances"]}}]],
         "it": [[{"LOWER": "it"}]],
+        "respectively": [[{"LOWER": "respectively"}]],
         "event": [
             [{"LOWER": {"IN": sorted(event_words)}, "POS": {"IN": sorted(NOUNS)}}],
             [{"LEMMA": {"IN": sorted(event_lemmas)}, "POS": "VERB"}],
