@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
-from kg.dates import year_of
+from kg.dates import resolve_day, year_of
 from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
 from kg.model import AgreementFact, Entity, Limit
 from kg.resolve.mentions import clean_name, slug
@@ -370,6 +370,13 @@ class AgreementExtractor:
             year = year_of(token.text)
             if year:
                 fact.year = year
+        dated = [e for e in anchor.sent.ents if e.label_ == "DATE" and e.end <= anchor.i]
+        for ent in dated:
+            if ent.end == anchor.i or ent.root.head == anchor or ent.root.head.head == anchor:
+                # "the November 27 maritime border agreement": the day it was concluded
+                day = resolve_day(ent.text, ctx.date)
+                if day is not None and fact.year is None:
+                    fact.date, fact.year = day, day.year
         # "agreement with X" / "agreement between X and Y"
         for child in anchor.children:
             if child.dep_ == "prep" and child.lower_ in {"with", "between", "among"}:
