@@ -187,6 +187,24 @@ def repair_names(doc: Doc) -> Doc:
                 doc[start].lower_ in _TITLE_WORDS or doc[start].lower_ in {"the", "a", "an"}
             ):
                 start += 1
+            while (
+                start > 0
+                and not doc[start - 1].ent_type_
+                and doc[start - 1].is_title
+                and doc[start - 1].pos_ == "PROPN"
+                and doc[start - 1].lower_ not in _TITLE_WORDS
+                and not (ents and ents[-1].end > start - 1)
+            ):
+                start -= 1  # "Cristina" + "Fernandez de Kirchner"
+            # "Cristina Fernandez de Kirchner": a particle and more capitalised name parts
+            while end < len(doc) and not doc[end].ent_type_:
+                nxt = doc[end]
+                if nxt.lower_ in _NAME_PARTICLES and end + 1 < len(doc) and doc[end + 1].is_title:
+                    end += 2
+                elif nxt.is_title and nxt.pos_ == "PROPN" and not nxt.is_sent_start:
+                    end += 1
+                else:
+                    break
         while end > start + 1 and (
             doc[end - 1].text in {"'s", "’s", "'", "’"} or doc[end - 1].pos_ in _TRIM_POS
         ):
@@ -227,6 +245,21 @@ def repair_names(doc: Doc) -> Doc:
     return doc
 
 
+_NAME_PARTICLES = {
+    "de",
+    "da",
+    "del",
+    "van",
+    "von",
+    "bin",
+    "al",
+    "el",
+    "di",
+    "la",
+    "le",
+    "dos",
+    "das",
+}
 _PERSON_TITLES = {
     "president",
     "minister",

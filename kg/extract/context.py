@@ -197,6 +197,10 @@ def modality(token: Token, lex: Lexicon) -> str:
         if node.dep_ == "pobj" and node.head.lower_ in _ADJUNCT_PREPS:
             # "During the meeting, a plan was considered": the meeting itself is a fact
             return "asserted"
+        if node.dep_ == "appos":
+            # "Paraguay, a founding member of Mercosur, was suspended": the apposition
+            # describes; what the sentence goes on to say does not undo it
+            return "asserted"
         if node.pos_ in {"VERB", "AUX"} or node.dep_ == "ROOT":
             for child in node.children:
                 if child.dep_ == "neg" or child.lower_ in {"not", "never", "n't", "no"}:

@@ -48,8 +48,6 @@ class MembershipExtractor:
             members = [ctx.entity(c) for c in verb.children if c.dep_ == "nsubj" and ctx.entity(c)]
         year = self._year(ctx, verb)
         mode = modality(verb, ctx.lex)
-        if verb.tag_ not in {"VBD", "VBN", "VBZ", "VBP"}:
-            mode = "hypothetical" if mode == "asserted" else mode
         yield from self._emit(ctx, verb.sent, members, orgs[:1], year, scaled(0.9, mode))
 
     def _member_noun(self, ctx: DocContext, noun: Token) -> Iterator[Membership]:

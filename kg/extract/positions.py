@@ -147,7 +147,11 @@ class PositionExtractor:
                 conf = min(conf, 0.8) if jurisdiction else 0.0
             if jurisdiction is None:
                 jurisdiction, conf = self._implicit_jurisdiction(ctx, mention, role, previous)
-            if jurisdiction is None or jurisdiction.key == mention.entity.key:
+            if jurisdiction is None:
+                # remembered for "his counterpart", though no position can be stated
+                ctx.roles.setdefault(mention.entity.key, []).append((role, None))
+                continue
+            if jurisdiction.key == mention.entity.key:
                 continue
             if jurisdiction.cls not in ACTOR_CLASSES:
                 continue
