@@ -89,6 +89,9 @@ class AllianceExtractor:
                     # "X, Y and Z, whose governments are in an alliance with each other"
                     for e in self._reciprocal_group(ctx, noun):
                         add(e)
+        # "the United States, a treaty ally of Japan"
+        if noun.dep_ == "appos":
+            add(ctx.entity(noun.head))
         # "X and Y are allies" / "X is an ally of Y"
         if noun.dep_ in {"attr"}:
             for child in noun.head.children:

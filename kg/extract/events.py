@@ -165,6 +165,14 @@ class EventExtractor:
             return self._meeting_verb(ctx, token)
         if lemma in {"travel", "fly", "arrive", "go", "head"}:
             return self._trip(ctx, token)
+        if lemma == "call" and self._called_someone(ctx, token):
+            # "Hollande called Prime Minister Modi on Saturday": a telephone call
+            draft = _Draft("PhoneCall", token, confidence=0.7)
+            draft.participants = _unique(
+                self._subject_actors(ctx, token) + self._dobj_actors(ctx, token)
+            )
+            draft.date = ctx.day(token)
+            return draft if len(draft.participants) >= 2 else None
         if lemma in {"phone", "telephone"} or (
             lemma in {"speak", "talk", "call"} and self._phone_marker(token)
         ):
@@ -379,10 +387,22 @@ class EventExtractor:
         draft.date = ctx.day(noun)
         return draft
 
+    def _controller(self, ctx: DocContext, verb: Token) -> Entity | None:
+        """Who does a verb with no subject of its own: 'India signed a contract to buy
+        jets' — the subject of the nearest verb above it."""
+        node = verb
+        for _ in range(4):
+            if node.head == node:
+                return None
+            node = node.head
+            if node.pos_ in {"VERB", "AUX"}:
+                return self._subject_actor(ctx, node)
+        return None
+
     def _arms_sale_verb(self, ctx: DocContext, verb: Token, obj: Token) -> _Draft | None:
         draft = _Draft("ArmsSale", verb, confidence=0.8)
         lemma = verb.lemma_.lower()
-        subject = self._subject_actor(ctx, verb) or self._subject_actor(ctx, verb.head)
+        subject = self._subject_actor(ctx, verb) or self._controller(ctx, verb)
         recipients = self._prep_actors(ctx, verb, {"to"}) + self._prep_actors(ctx, obj, {"to"})
         if lemma in {"buy", "purchase", "acquire", "order"}:
             draft.participants = [subject] if subject else []
@@ -536,6 +556,20 @@ class EventExtractor:
                 if child.lower_ in _ATTACK_WORDS or child.lemma_ in _ATTACK_WORDS:
                     return True
         return any(t.lower_ in _ATTACK_WORDS for t in obj.subtree)
+
+    def _called_someone(self, ctx: DocContext, verb: Token) -> bool:
+        """'called X' with a person as its object and nothing said of X ('called him a
+        liar', 'called on X to ...', 'called for X' are not calls)."""
+        children = list(verb.children)
+        if any(c.dep_ in {"oprd", "ccomp", "prt"} for c in children):
+            return False
+        if any(c.dep_ == "prep" and c.lower_ in {"on", "for", "upon"} for c in children):
+            return False
+        objects = [c for c in children if c.dep_ == "dobj"]
+        return any(
+            (e := self._actor(ctx, o) or self._person_in(ctx, o)) is not None and e.cls == "Person"
+            for o in objects
+        )
 
     def _phone_marker(self, verb: Token) -> bool:
         return any(
