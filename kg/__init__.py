@@ -43,6 +43,13 @@ def to_networkx(graph: KnowledgeGraph | str | Path) -> Any:
     return graph.to_networkx()
 
 
+def write_graphml(graph: KnowledgeGraph | str | Path, out: str | Path) -> Path:
+    """Export the NetworkX view of a graph to GraphML (lists and evidence as JSON text)."""
+    from kg.networkx_export import write_graphml as _write
+
+    return _write(to_networkx(graph), out)
+
+
 __all__ = [
     "BuildResult",
     "KnowledgeGraph",
@@ -51,5 +58,6 @@ __all__ = [
     "load",
     "query",
     "to_networkx",
+    "write_graphml",
     "__version__",
 ]

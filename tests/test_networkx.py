@@ -135,3 +135,13 @@ def test_graphml_round_trip(graph, tmp_path):
     assert party["year"] == 2009
     evidence = json.loads(back.nodes[EXERCISE]["evidence"])
     assert evidence[0]["sentence"].startswith("Veloria and Marenia began")
+
+
+def test_package_level_graphml_export(tmp_path):
+    import kg
+    from kg.graph import KnowledgeGraph
+
+    graph = KnowledgeGraph.load(Path(__file__).parent / "fixtures" / "graphs" / "small.trig")
+    out = kg.write_graphml(graph, tmp_path / "small.graphml")
+    back = nx.read_graphml(out)
+    assert back.number_of_nodes() == graph.to_networkx().number_of_nodes()
