@@ -81,7 +81,14 @@ class DocContext:
             ):
                 clause = clause.head
             if clause.dep_ in {"relcl", "acl"}:
-                return self.refer(clause.head, exclude)
+                head = self.refer(clause.head, exclude)
+                if head is not None:
+                    return head
+            # "the board of the IAEA (IAEA), which Iran joined": the name just before
+            for i in range(token.i - 1, max(token.sent.start, token.i - 5) - 1, -1):
+                entity = self.found.entity_at(token.doc[i])
+                if entity is not None:
+                    return entity
             return None
         if lower in {"he", "she", "him", "her", "his"}:
             return self._last_person(token)
@@ -127,11 +134,17 @@ class DocContext:
 
     def _last_person(self, pronoun: Token) -> Entity | None:
         """'he' / 'she': the person last named as a subject, else the person last named."""
+        # not someone the same sentence names after the pronoun ("He spoke with Lorenzana")
+        here = {
+            m.entity.key
+            for m in self.found.mentions
+            if pronoun.sent.start <= m.span.start < pronoun.sent.end and m.span.start > pronoun.i
+        }
         before = sorted(
             (
                 m
                 for m in self.found.mentions
-                if m.span.end <= pronoun.i and m.entity.cls == "Person"
+                if m.span.end <= pronoun.i and m.entity.cls == "Person" and m.entity.key not in here
             ),
             key=lambda m: -m.span.start,
         )
