@@ -74,6 +74,22 @@ def resolve_day(text: str, base: dt.date | None, future: bool = False) -> dt.dat
     return day
 
 
+@lru_cache(maxsize=1024)
+def resolve_year(text: str, base: dt.date | None) -> int | None:
+    """The year a month expression of the past falls in ("September" said in
+    February 2024 is 2023); an explicit year wins."""
+    text = text.strip()
+    explicit = re.search(r"\b(1[89]\d\d|20\d\d)\b", text)
+    if explicit:
+        return int(explicit.group(1))
+    if base is None or not _DAY_WORDS.search(text):
+        return None
+    data = _parser(base, "past").get_date_data(text)
+    if data is None or data.date_obj is None or data.period not in {"month", "day"}:
+        return None
+    return data.date_obj.year
+
+
 def year_of(text: str) -> int | None:
     """A four-digit year written on its own ("in 2001", "the 1974 deal")."""
     text = text.strip()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
-from kg.dates import resolve_day, year_of
+from kg.dates import resolve_day, resolve_year, year_of
 from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
 from kg.model import AgreementFact, Entity, Limit
 from kg.resolve.mentions import clean_name, slug
@@ -433,7 +433,8 @@ class AgreementExtractor:
                 if entity is not None:
                     self._add_party(ctx, fact, entity, sent)
                 elif node.dep_ == "nsubj":
-                    for member in _group_members(ctx, node):
+                    # "the delegations of X and Y", "the three countries signed"
+                    for member in _group_members(ctx, node) or ctx.refer_group(node):
                         self._add_party(ctx, fact, member, sent)
         for prep in _clause_preps(verb, {"with", "between", "by", "among"}):
             for e in ctx.entities_in(prep.subtree, ACTOR_CLASSES | {"Person"}):
@@ -453,11 +454,12 @@ class AgreementExtractor:
             if day is not None:
                 fact.date = day
                 fact.year = day.year
-            elif verb.dep_ in {"ccomp", "xcomp", "advcl", "conj"}:
+            elif verb.dep_ in {"ccomp", "xcomp", "advcl", "conj"} and ctx.day(verb.head):
                 # "announced on Sunday it had entered into an agreement": the year of the report
-                day = ctx.day(verb.head)
-                if day is not None:
-                    fact.year = day.year
+                fact.year = ctx.day(verb.head).year
+            else:
+                # "signed the charter in September": the year that month fell in
+                fact.year = _month_year(ctx, verb)
 
     def _resolve(self, ctx: DocContext, token: Token) -> Entity | None:
         entity = ctx.entity(token)
@@ -635,6 +637,16 @@ def _number(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+def _month_year(ctx: DocContext, verb: Token) -> int | None:
+    """The year of a month named in the verb's own clause ('in September' said in 2024 of
+    the past is September 2023)."""
+    for prep in _clause_preps(verb, {"in"}):
+        for ent in ctx.doc.ents:
+            if ent.label_ == "DATE" and prep.i < ent.start <= prep.i + 1:
+                return resolve_year(ent.text, ctx.date)
+    return None
 
 
 def _enumeration(ctx: DocContext, prep: Token) -> list[Entity]:

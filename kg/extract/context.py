@@ -132,6 +132,24 @@ class DocContext:
                 return self.found.entity_at(child)
         return None
 
+    def refer_group(self, token: Token) -> list[Entity]:
+        """'the three countries', 'both nations': the last N countries named before."""
+        words = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
+        if token.lemma_ not in {"country", "nation", "state", "government", "side"}:
+            return []
+        count = next((words[c.lower_] for c in token.children if c.lower_ in words), None)
+        if count is None:
+            return []
+        seen: list[Entity] = []
+        for mention in sorted(self.found.mentions, key=lambda m: -m.span.start):
+            if mention.span.start >= token.i or mention.entity.cls != "Country":
+                continue
+            if all(e.key != mention.entity.key for e in seen):
+                seen.append(mention.entity)
+            if len(seen) == count:
+                return list(reversed(seen))
+        return []
+
     def _last_person(self, pronoun: Token) -> Entity | None:
         """'he' / 'she': the person last named as a subject, else the person last named."""
         # not someone the same sentence names after the pronoun ("He spoke with Lorenzana")
