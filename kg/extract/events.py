@@ -51,6 +51,7 @@ _GROUP_NOUNS = {
     "navies",
     "sides",
 }
+_HOLDING_VERBS = {"hold", "conduct", "stage", "run", "host", "lead", "organise", "organize"}
 _LABELS = {
     "MissileTest": "missile test",
     "NuclearTest": "nuclear test",
@@ -233,8 +234,16 @@ class EventExtractor:
                 participants.extend(
                     e for e in ctx.entities_in(child.subtree) if e.cls in ACTOR_CLASSES | {"Person"}
                 )
+        if kind == "MilitaryExercise" and draft.name is None and noun.dep_ == "appos":
+            named = ctx.entity(noun.head)
+            if named is not None and named.cls == "Event":
+                draft.name = named  # "Talisman Sabre, the large exercise that ..."
         if kind == "MilitaryExercise" and draft.name is None:
             draft.name = self._exercise_name(ctx, noun) or self._called(ctx, noun)
+        for clause in (c for c in noun.children if c.dep_ == "relcl"):
+            if clause.lemma_ in _HOLDING_VERBS:
+                # "the exercise that Australia and the United States hold"
+                participants.extend(self._subject_actors(ctx, clause))
         verb = self._head_verb(noun)
         if kind == "MilitaryExercise" and verb is not None and noun.dep_ in {"nsubj", "nsubjpass"}:
             gathering = {"bring", "involve", "include", "feature", "gather", "draw", "see"}
@@ -387,6 +396,13 @@ class EventExtractor:
         draft.date = ctx.day(noun)
         return draft
 
+    def _deal_partners(self, ctx: DocContext, verb: Token) -> list[Entity]:
+        """'signed a contract with India to buy missiles': the other side of the deal."""
+        head = verb.head
+        if head.pos_ == "NOUN":
+            return [e for e in self._prep_actors(ctx, head, {"with"}) if e.cls == "Country"]
+        return []
+
     def _controller(self, ctx: DocContext, verb: Token) -> Entity | None:
         """Who does a verb with no subject of its own: 'India signed a contract to buy
         jets' — the subject of the nearest verb above it."""
@@ -406,8 +422,10 @@ class EventExtractor:
         recipients = self._prep_actors(ctx, verb, {"to"}) + self._prep_actors(ctx, obj, {"to"})
         if lemma in {"buy", "purchase", "acquire", "order"}:
             draft.participants = [subject] if subject else []
-            draft.agent = self._origin(ctx, obj) or next(
-                iter(self._prep_actors(ctx, verb, {"from"})), None
+            draft.agent = (
+                self._origin(ctx, obj)
+                or next(iter(self._prep_actors(ctx, verb, {"from"})), None)
+                or next(iter(self._deal_partners(ctx, verb)), None)
             )
         else:
             draft.agent = (
@@ -421,6 +439,8 @@ class EventExtractor:
         if draft.agent is None or not draft.participants:
             return None
         draft.date = ctx.day(verb)
+        if draft.date is None and verb.head.pos_ == "NOUN" and verb.head.head.pos_ == "VERB":
+            draft.date = ctx.day(verb.head.head)  # "on Friday signed a contract to buy ..."
         return draft
 
     # -- helpers ----------------------------------------------------------------
