@@ -128,6 +128,25 @@ _TITLES = {
     "ms.",
     "potus",
 }
+_REGION_WORDS = {
+    "region",
+    "province",
+    "state",
+    "oblast",
+    "governorate",
+    "district",
+    "county",
+    "prefecture",
+    "territory",
+    "peninsula",
+    "island",
+    "islands",
+    "valley",
+    "desert",
+    "sea",
+    "strait",
+    "gulf",
+}
 _NOT_PLACES = {"Islam", "Christianity", "Judaism", "Hinduism", "Buddhism", "Sikhism"}
 _EVENT_NOUNS = {"exercise", "exercises", "drill", "drills", "summit", "operation", "war", "games"}
 _MEDIA_WORDS = {
@@ -725,6 +744,17 @@ def _retype(ent: Span, label: str, text: str) -> str | None:
         return "GPE"
     if label == "GPE" and text.lower() in _TITLES:
         return None
+    if label == "GPE":
+        # "the Donetsk region", "the province of Idlib": a region, not a town
+        nxt = doc[ent.end] if ent.end < len(doc) else None
+        if nxt is not None and nxt.lower_ in _REGION_WORDS:
+            return "LOC"
+        if (
+            ent.start >= 2
+            and doc[ent.start - 1].lower_ == "of"
+            and doc[ent.start - 2].lower_ in _REGION_WORDS
+        ):
+            return "LOC"
     return label
 
 
