@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kg.slugs import slug
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "gazetteer.json"
 
 # When one surface form names entries of several classes, the first class here wins.
@@ -154,7 +156,7 @@ class Gazetteer:
         entries, used = [], set()
         for rec in records:
             for cap in rec["capitals"]:
-                key = cap["wikidata"] or f"city:{_slug(cap['name'])}"
+                key = cap["wikidata"] or f"city:{slug(cap['name'])}"
                 if key in used:
                     key = f"{key}-{(rec['iso2'] or rec['key']).lower()}"
                 used.add(key)
@@ -217,7 +219,7 @@ class Gazetteer:
             if not names:
                 continue
             name = spell.person if spell.person in names else names[0]
-            key = spell.wikidata or f"person:{_slug(name)}"
+            key = spell.wikidata or f"person:{slug(name)}"
             entries.append(
                 GazEntry(
                     key=key,
@@ -376,11 +378,6 @@ class Gazetteer:
 
 
 # ---------------------------------------------------------------- helpers
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
 def _person_id(spell: LeaderSpell) -> str:
     return spell.wikidata or f"{spell.country}|{_name_key(spell.person)}"
 

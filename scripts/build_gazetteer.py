@@ -21,6 +21,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from kg.slugs import slug
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = REPO.parent / "shared" / "data" / "gazetteer"
 DEFAULT_OUT = REPO / "kg" / "data" / "gazetteer.json"
@@ -101,12 +103,6 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.casefold().split())
-
-
-def slug(text: str) -> str:
-    """IRI-style slug: ASCII, lower case, runs of other characters as one '-'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def split_cell(cell: str) -> list[str]:

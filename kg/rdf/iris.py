@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -13,6 +12,7 @@ from rdflib import URIRef
 
 from kg.model import Entity, Fact
 from kg.rdf.namespaces import GKR, WD
+from kg.slugs import slug  # noqa: F401  (part of this module's interface)
 
 # IRI path segment per contract class (all Organization / Agreement subclasses share one).
 ENTITY_SEGMENTS = {
@@ -29,15 +29,8 @@ ENTITY_SEGMENTS = {
     "WeaponSystem": "weapon",
     "Event": "event",
 }
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
 _QID = re.compile(r"Q[1-9][0-9]*")
 HEX_DIGITS = 16
-
-
-def slug(text: str) -> str:
-    """ASCII-folded, lower-cased text with every other run of characters turned into one '-'."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NON_SLUG.sub("-", folded.lower()).strip("-")
 
 
 def _hex(parts: Iterable[object]) -> str:

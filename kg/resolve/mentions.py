@@ -12,13 +12,13 @@ title + surname, with dated leaders from the gazetteer ("President Trump" in a
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import GazEntry, Gazetteer, LeaderSpell
 from kg.model import Document, Entity, Evidence
+from kg.slugs import slug
 
 # Prepositions after which a capital names the city, not its government.
 _PLACE_PREPS = {
@@ -201,11 +201,6 @@ _NAME_PARTICLES = {
 _INTL_WORDS = {"united nations", "international", "union", "league", "organization", "organisation"}
 _ORG_NOISE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _CONFIDENCE = {"gazetteer": 0.95, "ner": 0.75}
-
-
-def slug(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def clean_name(text: str) -> str:
