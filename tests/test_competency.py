@@ -76,7 +76,6 @@ KNOWN_MISSES: dict[str, str] = {
     "samples/brahmos-philippines.html/position-0": "Delfin Lorenzana, defence secretary",
     "samples/brahmos-philippines.html/agreement-5": "mutual defence treaty: no parties",
     "samples/brahmos-philippines.html/membership-10": "Philippines in ASEAN",
-    "samples/brahmos-philippines.html/event-12": "phone call Singh-Lorenzana",
     "samples/japan-australia-defence/deployment-8": "2,500 US troops in Australia",
     "samples/japan-australia-defence/membership-11": "Japan on the UN Security Council",
     "samples/japan-australia-defence/event-12": "Marles-Hamada meeting in Tokyo",

@@ -180,6 +180,12 @@ class EventExtractor:
             draft = _Draft("PhoneCall", token, confidence=0.85)
             subjects = self._subject_actors(ctx, token)
             others = self._prep_actors(ctx, token, {"with", "to"}) + self._dobj_actors(ctx, token)
+            if not others:
+                # "spoken by telephone with X": the partner hangs on 'telephone'
+                from kg.extract.agreements import _clause_preps
+
+                for prep in _clause_preps(token, {"with", "to"}):
+                    others += self._prep_object_actors(ctx, prep)
             draft.participants = _unique(subjects + others)
             draft.date = ctx.day(token)
             return draft if len(draft.participants) >= 2 else None
@@ -600,30 +606,33 @@ class EventExtractor:
         )
 
     def _weapon_object(self, ctx: DocContext, token: Token, direct: bool = False) -> Token | None:
+        """The weapon a sale is about: 'arms', 'fighter jets', 'air defence systems'.
+
+        Generic words ('systems', 'equipment', 'aircraft') count only with a military
+        modifier."""
         objects = ctx.lex.event("ArmsSale", "objects")
+        generic = {"system", "systems", "equipment", "hardware", "aircraft"}
+        military = {
+            "military",
+            "defence",
+            "defense",
+            "missile",
+            "weapons",
+            "fighter",
+            "air",
+            "radar",
+            "combat",
+        }
         candidates = [token] if direct else [t for t in token.subtree if t.i != token.i]
         for t in candidates:
             words = {t.lower_, f"{t.nbor(-1).lower_} {t.lower_}" if t.i > 0 else ""}
-            if (
-                words & objects
-                and t.lower_ not in {"system", "systems"}
-                or (
-                    t.lower_ in {"equipment", "hardware"}
-                    and any(c.lower_ == "military" for c in t.children)
-                )
-            ):
-                if t.lower_ in {
-                    "equipment",
-                    "system",
-                    "systems",
-                    "hardware",
-                    "aircraft",
-                } and not any(
-                    c.lower_ in {"military", "defence", "defense", "missile", "weapons", "fighter"}
-                    for c in t.children
-                ):
+            if not words & objects and t.lower_ not in generic:
+                continue
+            if t.lower_ in generic:
+                modifiers = {c.lower_ for c in t.subtree if c.i < t.i}
+                if not modifiers & military:
                     continue
-                return t
+            return t
         return None
 
     def _origin(self, ctx: DocContext, obj: Token) -> Entity | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
-from kg.dates import year_of
+from kg.dates import resolve_year, year_of
 from kg.extract.context import ACTOR_CLASSES, ORG_CLASSES, DocContext, modality, scaled
 from kg.model import Entity, Membership
 
@@ -71,6 +71,27 @@ class MembershipExtractor:
         if org is not None and noun.dep_ in {"appos"}:
             members = _conjuncts(ctx, noun.head)
             yield from self._emit(ctx, sent, members, [org], None, scaled(0.8, mode))
+            return
+        owner = next(
+            (
+                ctx.entity(c)
+                for c in noun.children
+                if c.dep_ == "poss"
+                and ctx.entity(c) is not None
+                and ctx.entity(c).cls in ORG_CLASSES
+            ),
+            None,
+        )
+        if owner is not None and noun.dep_ in {"attr", "appos"}:
+            # "Sweden became NATO's 32nd member (in March)"
+            head = noun.head
+            members = (
+                _conjuncts(ctx, head)
+                if noun.dep_ == "appos"
+                else [e for c in head.children if c.dep_ == "nsubj" for e in _conjuncts(ctx, c)]
+            )
+            since = self._year(ctx, head) or resolve_year_of_clause(ctx, head)
+            yield from self._emit(ctx, sent, members, [owner], since, scaled(0.85, mode))
             return
         # "member of Y" / "membership in Y"
         orgs = [
@@ -136,6 +157,16 @@ class MembershipExtractor:
                     since=year,
                     evidence=[ctx.evidence(sent, confidence)],
                 )
+
+
+def resolve_year_of_clause(ctx: DocContext, verb: Token) -> int | None:
+    """The year of a month or day named in a clause ('became a member in March')."""
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in {"in", "on", "since"}:
+            for ent in ctx.doc.ents:
+                if ent.label_ == "DATE" and child.i < ent.start <= child.i + 1:
+                    return resolve_year(ent.text, ctx.date)
+    return None
 
 
 def _entities_under(ctx: DocContext, token: Token, classes: set[str]) -> list[Entity]:
