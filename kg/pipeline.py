@@ -17,7 +17,7 @@ from kg.extract.context import DocContext
 from kg.extract.triggers import find_triggers
 from kg.gazetteer import Gazetteer
 from kg.lexicon import lexicon
-from kg.model import AgreementFact, Document, Extraction, Fact
+from kg.model import Document, Extraction, Fact
 from kg.nlp import build_nlp
 from kg.resolve.facts import calibrate, merge_facts
 from kg.resolve.mentions import MentionResolver
@@ -66,9 +66,8 @@ def extract(
 
 
 def _keep(fact: Fact, min_confidence: float) -> bool:
+    """Whether a fact reaches the threshold; it keeps only the evidence that does."""
     if fact.confidence < min_confidence:
         return False
-    fact.evidence = [e for e in fact.evidence if e.confidence >= min_confidence] or fact.evidence
-    if isinstance(fact, AgreementFact):
-        return True
+    fact.evidence = [e for e in fact.evidence if e.confidence >= min_confidence]
     return True
