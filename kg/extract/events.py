@@ -328,6 +328,8 @@ class EventExtractor:
                 draft.location = place
                 host = self._country_for_place(ctx, place)
                 others = [host] if host is not None else []
+        if lemma in {"host", "receive", "welcome"} and not others:
+            return None  # "Qatar has hosted 10,000 US troops": no guest, no meeting
         draft.participants = _unique(subjects + others)
         if draft.location is None:
             self._places(ctx, draft, [verb])

@@ -132,7 +132,8 @@ class PositionExtractor:
             results.append((role, jurisdiction, 0.9 if jurisdiction else 0.0))
         if right is not None:
             results.append((right[0], right[1], 0.9 if right[1] else 0.0))
-        if not results and span.root.dep_ == "conj" and previous is not None:
+        own_place = any(ctx.entity(t) is not None for t in left)
+        if not results and not own_place and span.root.dep_ == "conj" and previous is not None:
             # "Presidents A of X and B of Y": B shares A's title.
             prev_mention = previous[0]
             prev_roles = ctx.roles.get(prev_mention.entity.key, [])
@@ -472,7 +473,23 @@ class PositionExtractor:
         role: str,
         previous: tuple[Mention, str | None] | None,
     ) -> tuple[Entity | None, float]:
-        if previous is not None and previous[1] is not None:
+        start = mention.span.start
+        while start > 0 and (
+            mention.span.doc[start - 1].lower_ in self.words
+            or mention.span.doc[start - 1].text in _HYPHENS
+        ):
+            start -= 1
+        before = mention.span.doc[start - 1] if start > 0 else None
+        unknown_place = (
+            before is not None
+            and before.is_title
+            and not before.is_sent_start
+            and ctx.entity(before) is None
+            and before.pos_ in {"ADJ", "PROPN"}
+        )
+        if previous is not None and previous[1] is not None and not unknown_place:
+            # "Greek prime minister A and energy minister B": B shares A's country, unless
+            # B's title has a country word of its own we could not place ("Saudi")
             prev_span = previous[0].span
             if prev_span.sent == mention.span.sent and mention.span.start - prev_span.end <= 8:
                 between = mention.span.doc[prev_span.end : mention.span.start]

@@ -301,10 +301,12 @@ class MentionResolver:
 
     def __init__(self, gazetteer: Gazetteer):
         self.gaz = gazetteer
+        self._countries: set[str] = set()
 
     # -- entry point ---------------------------------------------------------
     def resolve(self, doc: Doc, document: Document) -> DocEntities:
         found = DocEntities(document)
+        self._countries = self._countries_named(doc)
         self._places_named_like_people(doc, document)
         persons = self._person_clusters(doc, document)
         for ent in doc.ents:
@@ -433,6 +435,19 @@ class MentionResolver:
             if entity is not None:
                 found.add_mention(doc[token.i : token.i + 1], entity, "name", 0.7)
 
+    def _countries_named(self, doc: Doc) -> set[str]:
+        """Keys of the countries a document names (directly, by demonym or by capital)."""
+        keys: set[str] = set()
+        for ent in doc.ents:
+            entry = self.gaz.entry(ent.ent_id_) if ent.ent_id_ else None
+            if entry is None:
+                continue
+            if entry.cls == "Country":
+                keys.add(entry.key)
+            elif entry.country:
+                keys.add(entry.country)
+        return keys
+
     # -- people --------------------------------------------------------------
     def _places_named_like_people(self, doc: Doc, document: Document) -> None:
         """Relabel as places the 'people' that only ever appear as places.
@@ -488,6 +503,10 @@ class MentionResolver:
 
     def _person_entity(self, name: str, document: Document) -> Entity:
         spell = self.gaz.leader_by_name(name, document.date)
+        if spell is not None and " " not in name and spell.country not in self._countries:
+            # a bare surname names that leader only in a story about the leader's country
+            # ("King Abdullah" of a Jordan story is not Afghanistan's Abdullah Abdullah)
+            spell = None
         if spell is not None and _compatible_names(name, spell.person):
             key = spell.wikidata or f"person:{slug(spell.person)}"
             entity = Entity(key=key, cls="Person", label=spell.person, wikidata=spell.wikidata)
