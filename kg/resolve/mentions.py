@@ -302,11 +302,13 @@ class MentionResolver:
     def __init__(self, gazetteer: Gazetteer):
         self.gaz = gazetteer
         self._countries: set[str] = set()
+        self._titles: dict[str, set[str]] = {}
 
     # -- entry point ---------------------------------------------------------
     def resolve(self, doc: Doc, document: Document) -> DocEntities:
         found = DocEntities(document)
         self._countries = self._countries_named(doc)
+        self._titles = self._titles_before_names(doc)
         self._places_named_like_people(doc, document)
         persons = self._person_clusters(doc, document)
         for ent in doc.ents:
@@ -435,6 +437,17 @@ class MentionResolver:
             if entity is not None:
                 found.add_mention(doc[token.i : token.i + 1], entity, "name", 0.7)
 
+    @staticmethod
+    def _titles_before_names(doc: Doc) -> dict[str, set[str]]:
+        """The title words written right before each person name ("President" Trump)."""
+        titles: dict[str, set[str]] = {}
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.start > 0:
+                word = doc[ent.start - 1].lower_
+                if word in _TITLES:
+                    titles.setdefault(clean_name(ent.text), set()).add(word)
+        return titles
+
     def _countries_named(self, doc: Doc) -> set[str]:
         """Keys of the countries a document names (directly, by demonym or by capital)."""
         keys: set[str] = set()
@@ -504,9 +517,12 @@ class MentionResolver:
     def _person_entity(self, name: str, document: Document) -> Entity:
         spell = self.gaz.leader_by_name(name, document.date)
         if spell is not None and " " not in name and spell.country not in self._countries:
-            # a bare surname names that leader only in a story about the leader's country
-            # ("King Abdullah" of a Jordan story is not Afghanistan's Abdullah Abdullah)
-            spell = None
+            # A bare surname names that leader only in a story about the leader's country,
+            # or under the leader's own title: "President Trump" in 2019 is Donald Trump,
+            # "King Abdullah" of a Jordan story is not Afghanistan's Abdullah Abdullah.
+            titles = self._titles.get(name, set())
+            if spell.role is None or not any(t in spell.role.split() for t in titles):
+                spell = None
         if spell is not None and _compatible_names(name, spell.person):
             key = spell.wikidata or f"person:{slug(spell.person)}"
             entity = Entity(key=key, cls="Person", label=spell.person, wikidata=spell.wikidata)
