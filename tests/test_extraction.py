@@ -131,3 +131,26 @@ def test_every_fact_has_evidence_with_offsets_into_the_text():
         for evidence in fact.evidence:
             assert text[evidence.start : evidence.end] == evidence.sentence
             assert 0.0 < evidence.confidence <= 1.0
+
+
+def test_titles_shared_out_respectively():
+    ex = run(
+        "Egyptian foreign minister Sameh Shoukry and his Greek and French counterparts, "
+        "Nikos Dendias and Jean-Yves Le Drian, respectively, met in Cairo."
+    )
+    held = {(label(ex, p.holder), label(ex, p.jurisdiction)) for p in facts(ex, Position)}
+    assert {("Nikos Dendias", "Greece"), ("Jean-Yves Le Drian", "France")} <= held
+
+
+def test_apposition_is_not_undone_by_its_sentence():
+    ex = run("Paraguay, a founding member of Mercosur since 1991, was suspended from the bloc.")
+    (membership,) = facts(ex, Membership)
+    assert label(ex, membership.member) == "Paraguay" and membership.since == 1991
+
+
+def test_bare_surname_links_only_under_its_own_title_or_country():
+    linked = run("President Trump met Prime Minister Shinzo Abe in Tokyo.", dt.date(2019, 5, 14))
+    assert "Q22686" in linked.entities
+    unlinked = run("King Abdullah met the envoy in Amman.", dt.date(2015, 11, 20))
+    people = {e.label: e for e in unlinked.entities.values() if e.cls == "Person"}
+    assert people["Abdullah"].wikidata is None
