@@ -139,9 +139,11 @@ def _build(args: argparse.Namespace) -> int:
     if not result.documents:
         print("kg build: no document could be read; nothing written", file=sys.stderr)
         return EXIT_ERROR
+    from kg.nlp import build_nlp, model_name
+
     print(
         f"kg build: {len(result.documents)} documents, {result.facts} facts, "
-        f"{len(result.graph)} triples → {args.out}",
+        f"{len(result.graph)} triples → {args.out} (spaCy model {model_name(build_nlp())})",
         file=sys.stderr,
     )
     if args.validate:
