@@ -78,7 +78,6 @@ KNOWN_MISSES: dict[str, str] = {
     "samples/brahmos-philippines.html/membership-10": "Philippines in ASEAN",
     "samples/japan-australia-defence/deployment-8": "2,500 US troops in Australia",
     "samples/japan-australia-defence/membership-11": "Japan on the UN Security Council",
-    "samples/japan-australia-defence/event-12": "Marles-Hamada meeting in Tokyo",
     "samples/japan-australia-defence/event-16": "exercise Talisman Sabre and its nations",
     "samples/ecowas-niger-sanctions/membership-13": "Ghana in ECOWAS since 1975",
     "samples/ecowas-niger-sanctions/membership-14": "Senegal in ECOWAS since 1975",

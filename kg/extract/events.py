@@ -166,6 +166,8 @@ class EventExtractor:
             return self._meeting_verb(ctx, token)
         if lemma in {"travel", "fly", "arrive", "go", "head"}:
             return self._trip(ctx, token)
+        if lemma == "agree":
+            return self._agreed_together(ctx, token)
         if lemma == "call" and self._called_someone(ctx, token):
             # "Hollande called Prime Minister Modi on Saturday": a telephone call
             draft = _Draft("PhoneCall", token, confidence=0.7)
@@ -367,6 +369,24 @@ class EventExtractor:
                     if conj.lower_ == "with":
                         groups.append(self._prep_object_actors(ctx, conj))
         return [g for g in groups if g]
+
+    def _agreed_together(self, ctx: DocContext, verb: Token) -> _Draft | None:
+        """'A and his counterpart B agreed in Tokyo on Wednesday to ...': two people who
+        agree somewhere have met there."""
+        people = [e for e in self._subject_actors(ctx, verb) if e.cls == "Person"]
+        if len(people) < 2:
+            return None
+        place = None
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in {"in", "at"}:
+                place = self._place_in(ctx, child)
+        if place is None or place.cls != "City":
+            return None
+        draft = _Draft("Meeting", verb, confidence=0.7)
+        draft.participants = people
+        draft.location = place
+        draft.date = ctx.day(verb)
+        return draft
 
     def _trip(self, ctx: DocContext, verb: Token) -> _Draft | None:
         """'X will travel to Tehran on Tuesday': a visit, met by the host country, or by

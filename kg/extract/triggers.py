@@ -40,7 +40,7 @@ def _patterns(lex: Lexicon) -> dict[str, list[list[dict]]]:
     for kind in lex.raw["events"]:
         event_words |= _inflections(lex.event(kind, "nouns"))
         event_lemmas |= set(lex.event(kind, "verbs"))
-    event_lemmas |= {"travel", "fly", "arrive", "go", "head"}
+    event_lemmas |= {"travel", "fly", "arrive", "go", "head", "agree"}
     return {
         "agreement": [
             [
