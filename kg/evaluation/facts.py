@@ -162,15 +162,7 @@ class _Builder:
     def _agreements(self) -> None:
         golds = [self._gold_agreement(f) for f in self.gold_facts("agreement")]
         systems = [self._system_agreement(s) for s in self.system_facts("agreement")]
-        pairs = _pair(systems, golds, _agreement_affinity)
-        for g in golds:
-            for rel, optional in g.relative.items():
-                self.out.add_gold(("agreement", g.key, *rel), optional)
-        for i, s in enumerate(systems):
-            key = golds[pairs[i]].key if i in pairs else s.key
-            for rel, sources in s.relative.items():
-                for source in sources:
-                    self.out.add_system(("agreement", key, *rel), source)
+        self._paired_atoms("agreement", golds, systems, _agreement_affinity)
 
     def _gold_agreement(self, f: GoldFact) -> _Side:
         name = f.get("name")
@@ -216,15 +208,20 @@ class _Builder:
     def _events(self) -> None:
         golds = [self._gold_event(f, n) for n, f in enumerate(self.gold_facts("event"), 1)]
         systems = [self._system_event(s) for s in self.system_facts("event")]
-        pairs = _pair(systems, golds, _event_affinity)
+        self._paired_atoms("event", golds, systems, _event_affinity)
+
+    def _paired_atoms(self, kind: str, golds: list, systems: list, affinity) -> None:
+        """Pair system and gold items one to one, then emit their atoms under the gold
+        item's key (an unpaired system item keeps its own, so its atoms count as wrong)."""
+        pairs = _pair(systems, golds, affinity)
         for g in golds:
             for rel, optional in g.relative.items():
-                self.out.add_gold(("event", g.key, *rel), optional)
+                self.out.add_gold((kind, g.key, *rel), optional)
         for i, s in enumerate(systems):
             key = golds[pairs[i]].key if i in pairs else s.key
             for rel, sources in s.relative.items():
                 for source in sources:
-                    self.out.add_system(("event", key, *rel), source)
+                    self.out.add_system((kind, key, *rel), source)
 
     def _gold_event(self, f: GoldFact, number: int) -> _Side:
         cls = f.get("type")
