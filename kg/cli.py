@@ -1,5 +1,5 @@
-"""The ``kg`` command line: a thin layer over :mod:`kg.build`, :mod:`kg.query`,
-:mod:`kg.draw` and :mod:`kg.evaluation`."""
+"""The ``kg`` command line: a thin layer over :mod:`kg.build`, :mod:`kg.sparql`,
+:mod:`kg.drawing` and :mod:`kg.evaluation`."""
 
 from __future__ import annotations
 
@@ -156,7 +156,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _query(args: argparse.Namespace) -> int:
     from kg.graph import KnowledgeGraph
-    from kg.query import format_result, load_query, run_query
+    from kg.sparql import format_result, load_query, run_query
 
     sparql = load_query(args.query)
     graph = KnowledgeGraph.load(args.graph)

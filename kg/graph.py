@@ -119,7 +119,7 @@ class KnowledgeGraph:
 
     def query(self, sparql: str, **kwargs: Any) -> Any:
         """Run SPARQL text, a ``.rq`` file or a competency query name ("positions")."""
-        from kg.query import load_query, run_query
+        from kg.sparql import load_query, run_query
 
         return run_query(self.dataset, load_query(sparql), **kwargs)
 
@@ -129,6 +129,6 @@ class KnowledgeGraph:
         return to_networkx(self.dataset)
 
     def draw(self, path: str | Path, **kwargs: Any) -> Any:
-        from kg.draw import draw_graph
+        from kg.drawing import draw_graph
 
         return draw_graph(self.dataset, path, **kwargs)

@@ -27,7 +27,7 @@ import networkx as nx
 import pyoxigraph as ox
 import rdflib
 
-from kg.query import _py, to_store
+from kg.sparql import _py, to_store
 
 GK = "https://w3id.org/geokg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

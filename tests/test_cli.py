@@ -14,7 +14,7 @@ import pytest
 
 import kg
 from kg.cli import main
-from kg.query import competency_names, load_query, run_query
+from kg.sparql import competency_names, load_query, run_query
 
 # Made-up articles, short enough for a quick build (and under --max-chars 100 for GOOD_SHORT).
 ARTICLE_A = (

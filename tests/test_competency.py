@@ -29,7 +29,7 @@ from kg.evaluation.system import GraphIndex, SystemEntity
 from kg.graph import KnowledgeGraph
 from kg.ingest import iter_documents
 from kg.model import Document
-from kg.query import QueryResult
+from kg.sparql import QueryResult
 from kg.rdf.io import add_quads, iter_quads, new_dataset
 from kg.rdf.iris import document_iri
 

@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 import rdflib
 
-from kg.draw import (
+from kg.drawing import (
     DrawError,
     draw_graph,
     edge_text,

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg.query import (
+from kg.sparql import (
     QueryError,
     QueryResult,
     competency_names,

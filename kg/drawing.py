@@ -29,7 +29,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 from kg.networkx_export import EDGE_KINDS, to_networkx  # noqa: E402
-from kg.query import GeokgError  # noqa: E402
+from kg.sparql import GeokgError  # noqa: E402
 
 STYLE_PATH = Path(__file__).parent / "data" / "draw_style.json"
 FORMATS = (".png", ".svg", ".pdf")
