@@ -1,13 +1,14 @@
-"""``KnowledgeGraph``: an rdflib dataset with one named graph per document.
+"""``KnowledgeGraph``: documents' evidence, and one description of every entity and fact.
 
-Documents added by a build are kept as plain sorted triples and turned into rdflib graphs
-only when the dataset is asked for: a build that only writes a file never pays for rdflib's
-store.
+A graph is a set of document parts (:mod:`kg.rdf.layout`): each document's own triples in a
+named graph of its own, and the descriptions graph derived from all of them. Documents added
+by a build are kept as parts and turned into an rdflib dataset only when the dataset is asked
+for: a build that only writes a file never pays for rdflib's store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,59 +16,59 @@ from rdflib import Dataset, Literal, URIRef
 
 from kg.model import Extraction
 from kg.rdf.io import (
-    Quad,
     add_quads,
     graph_exists,
-    graph_key,
     iter_quads,
-    merge_quads,
     new_dataset,
+    output_lock,
     read_graph,
     read_quads,
     write_quads,
 )
 from kg.rdf.iris import document_iri
-from kg.rdf.mapping import Triple, extraction_to_triples
-from kg.rdf.namespaces import DCTERMS, GK, RDF
-from kg.resources import ONTOLOGY_DIR  # noqa: E402
+from kg.rdf.layout import DocumentPart, Split, assemble, split
+from kg.rdf.mapping import extraction_to_part
+from kg.rdf.namespaces import DCTERMS
+from kg.rdf.terms import Quad
+from kg.resources import ONTOLOGY_DIR
 
 
 class KnowledgeGraph:
     """The knowledge graph built from documents; queries see the union of all graphs."""
 
     def __init__(self, dataset: Dataset | None = None) -> None:
-        self._dataset = dataset
-        # Document graphs not yet in the dataset: graph name → triples in sorted order.
-        self._pending: dict[URIRef, list[Triple]] = {}
+        self._dataset = dataset  # up to date unless ``_changed``
+        self._split: Split | None = None if dataset is not None else Split({}, [])
+        self._changed = False
+
+    def _parts(self) -> Split:
+        if self._split is None:
+            self._split = split(iter_quads(self._dataset))
+        return self._split
 
     @property
     def dataset(self) -> Dataset:
         """The rdflib dataset (built on first use from the documents added so far)."""
-        if self._dataset is None:
+        if self._dataset is None or self._changed:
             self._dataset = new_dataset()
-        if self._pending:
-            present = {getattr(g, "identifier", g) for g in self._dataset.contexts()}
-            for name in self._pending:
-                if name in present:
-                    self._dataset.remove_graph(name)
-            add_quads(self._dataset, self._pending_quads())
-            self._pending = {}
+            add_quads(self._dataset, self._quads())
+            self._changed = False
         return self._dataset
 
     def add_extraction(self, extraction: Extraction) -> None:
-        """Add (or rebuild) one document's graph."""
-        self._pending[document_iri(extraction.document.id)] = extraction_to_triples(extraction)
+        """Add (or rebuild) one document."""
+        self.add_part(extraction_to_part(extraction))
 
-    def _pending_quads(self) -> Iterator[Quad]:
-        """The pending documents' quads, sorted by graph then triple."""
-        for name in sorted(self._pending, key=graph_key):
-            for s, p, o in self._pending[name]:
-                yield s, p, o, name
+    def add_part(self, part: DocumentPart) -> None:
+        """Add (or replace) one document's part."""
+        self._parts().parts[part.graph] = part
+        self._changed = True
 
-    def _quads(self) -> Iterable[Quad]:
-        if self._dataset is None:
-            return self._pending_quads()
-        return iter_quads(self.dataset)
+    def _quads(self) -> Iterator[Quad]:
+        if self._dataset is not None and not self._changed:
+            return iter_quads(self._dataset)
+        taken = self._parts()
+        return assemble(taken.parts.values(), taken.unclaimed)
 
     @classmethod
     def load(cls, path: str | Path) -> KnowledgeGraph:
@@ -75,41 +76,42 @@ class KnowledgeGraph:
         return cls(read_graph(path))
 
     def save(self, path: str | Path) -> None:
-        """Write to ``path``, merging into the graph already there (documents replaced by name)."""
-        presorted = self._dataset is None
-        quads = self._quads()
-        if graph_exists(path):
-            quads, presorted = merge_quads(read_quads(path), quads), False
-        write_quads(quads, path, presorted=presorted)
+        """Write to ``path``, merging into the graph already there (documents replaced by name).
+
+        Builds writing the same output take turns: the output is read, merged and replaced
+        under a lock, so neither loses the other's documents.
+        """
+        with output_lock(path):
+            taken = self._parts()
+            if graph_exists(path):
+                there = split(read_quads(path))
+                there.parts.update(taken.parts)
+                taken = Split(there.parts, there.unclaimed + taken.unclaimed)
+            write_quads(assemble(taken.parts.values(), taken.unclaimed), path, presorted=True)
 
     def __len__(self) -> int:
         """Number of distinct triples over all graphs."""
-        if self._dataset is None:
-            distinct: set[Triple] = set()
-            for triples in self._pending.values():
-                distinct.update(triples)
-            return len(distinct)
-        return len({(s, p, o) for s, p, o, _ in iter_quads(self.dataset)})
+        return len({(s, p, o) for s, p, o, _ in self._quads()})
 
     def documents(self) -> list[str]:
         """Identifiers of the documents in the graph, sorted."""
-        if self._dataset is None:
-            triples = [t for triples in self._pending.values() for t in triples]
-            typed = {s for s, p, o in triples if p == RDF.type and o == GK.Document}
-            return sorted(
-                {
-                    str(o)
-                    for s, p, o in triples
-                    if p == DCTERMS.identifier and s in typed and isinstance(o, Literal)
-                }
-            )
-        ids = {
-            str(ident)
-            for doc in self.dataset.subjects(RDF.type, GK.Document)
-            for ident in self.dataset.objects(doc, DCTERMS.identifier)
-            if isinstance(ident, Literal)
-        }
+        ids = set()
+        for part in self._parts().parts.values():
+            for s, p, o in part.evidence:
+                if s == part.graph and p == DCTERMS.identifier and isinstance(o, Literal):
+                    ids.add(str(o))
         return sorted(ids)
+
+    def document_graphs(self) -> list[URIRef]:
+        """The names of the documents' graphs."""
+        return sorted(self._parts().parts)
+
+    def of_document(self, doc_id: str) -> KnowledgeGraph:
+        """The graph that one document alone gives (``KeyError`` if it is not in this graph)."""
+        part = self._parts().parts[document_iri(doc_id)]
+        one = KnowledgeGraph()
+        one.add_part(part)
+        return one
 
     def validate(self) -> tuple[bool, str]:
         """SHACL validation against ontology/shapes.ttl: (conforms, report text)."""

@@ -30,8 +30,6 @@ from kg.graph import KnowledgeGraph
 from kg.ingest import iter_documents
 from kg.model import Document
 from kg.sparql import QueryResult
-from kg.rdf.io import add_quads, iter_quads, new_dataset
-from kg.rdf.iris import document_iri
 
 # The founding article with its gold, in the reference data beside the repository.
 SEED = Path(__file__).resolve().parents[2] / "shared" / "data" / "dev" / "seed.jsonl"
@@ -213,10 +211,7 @@ class BuiltDocument:
 
 
 def _document_graph(graph: KnowledgeGraph, doc_id: str) -> KnowledgeGraph:
-    name = document_iri(doc_id)
-    dataset = new_dataset()
-    add_quads(dataset, (quad for quad in iter_quads(graph.dataset) if quad[3] == name))
-    return KnowledgeGraph(dataset)
+    return graph.of_document(doc_id)
 
 
 @pytest.fixture(scope="session")

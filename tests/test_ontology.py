@@ -9,7 +9,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 from test_rdf import sample_extraction
 
-from kg.rdf.mapping import SINGLE_VALUED, extraction_to_quads, role_shortcuts
+from kg.rdf.layout import SINGLE_VALUED
+from kg.rdf.mapping import extraction_to_quads, role_shortcuts
 from kg.rdf.namespaces import GK, OWL, RDF, RDFS, WDT, XSD
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"

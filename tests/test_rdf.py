@@ -8,12 +8,13 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
 
-from kg.errors import InputError
+from kg.errors import InputError, OutputError
 from kg.graph import KnowledgeGraph
 from kg.model import (
     AgreementFact,
@@ -29,11 +30,20 @@ from kg.model import (
     Position,
 )
 from kg.rdf import io as rdf_io
-from kg.rdf.iris import document_iri, entity_iri, evidence_iri, fact_iri, limit_iri, slug
+from kg.rdf.iris import (
+    descriptions_graph,
+    document_iri,
+    entity_iri,
+    evidence_iri,
+    fact_iri,
+    limit_iri,
+    slug,
+)
 from kg.rdf.mapping import extraction_to_quads
 from kg.rdf.namespaces import DCTERMS, GK, GKR, OWL, RDF, RDFS, SKOS, UNIT, WD, XSD
 
 DOC_ID = "test-doc-1"
+DESCRIPTIONS = descriptions_graph()
 SENTENCES = [
     "President Kim Soo-jin of South Korea met Prime Minister Sato Ken of Japan in Busan on Friday.",
     "Under a 2001 agreement with the United States, South Korea may not build missiles with a "
@@ -171,13 +181,71 @@ def test_slug_folds_unicode_and_punctuation() -> None:
     assert slug("Kim Jong-un") == "kim-jong-un"
 
 
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Владимир Путин", "vladimir-putin"),
+        ("Αλέξης Τσίπρας", "alexis-tsipras"),
+        ("Æø Ðþ", "aeo-dth"),
+        ("Łódź", "lodz"),
+        ("Sebastián Piñera", "sebastian-pinera"),
+        ("John 习 Smith", "john-xi-smith"),
+    ],
+)
+def test_slug_transliterates_every_script(name: str, expected: str) -> None:
+    assert slug(name) == expected
+
+
+def test_slug_of_a_name_with_nothing_to_transliterate_is_a_stable_hash() -> None:
+    assert slug("؟؟") == slug("؟؟")
+    assert slug("؟؟").startswith("x") and len(slug("؟؟")) == 11
+    assert slug("؟؟") != slug("!!!")
+    assert slug("   ") == ""
+
+
+def test_names_in_any_script_get_readable_distinct_iris() -> None:
+    names = [
+        "محمد بن سلمان",
+        "习近平",
+        "नरेंद्र मोदी",
+        "Владимир Путин",
+        "John 习 Smith",
+        "John Smith",
+    ]
+    iris = [entity_iri(Entity("x", "Person", name)) for name in names]
+    assert len(set(iris)) == len(names)
+    assert all(str(iri).isascii() for iri in iris)
+    # Same label, same IRI; the spelling without accents is the same person.
+    assert entity_iri(Entity("a", "Person", "Sebastián Piñera")) == entity_iri(
+        Entity("b", "Person", "Sebastian Pinera")
+    )
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("report 1", "Report-1"),
+        ("新闻.txt", "报道.txt"),
+        ("a/b", "a-b"),
+        ("..", "."),
+        ("x y", "x%20y"),
+    ],
+)
+def test_document_iris_never_collide(a: str, b: str) -> None:
+    assert document_iri(a) != document_iri(b)
+    for doc_id in (a, b):
+        iri = str(document_iri(doc_id))
+        assert iri.isascii() and "/../" not in iri + "/" and not iri.endswith("/.")
+        assert unquote(iri.rsplit("/", 1)[1]) == doc_id  # the id is kept exactly
+
+
 def test_entity_iris_by_class_and_scope() -> None:
     assert entity_iri(Entity("x", "InternationalOrganization", "NATO")) == GKR["organization/nato"]
     assert entity_iri(Entity("x", "Treaty", "New START")) == GKR["agreement/new-start"]
     assert entity_iri(Entity("x", "WeaponSystem", "THAAD")) == GKR["weapon/thaad"]
     scoped = Entity("x", "Agreement", "ceasefire", scope="Doc 7")
-    assert entity_iri(scoped) == GKR["agreement/doc-7/ceasefire"]
-    assert document_iri("Doc 7.txt") == GKR["document/doc-7-txt"]
+    assert entity_iri(scoped) == GKR["agreement/Doc%207/ceasefire"]
+    assert document_iri("Doc 7.txt") == GKR["document/Doc%207.txt"]
     with pytest.raises(ValueError, match="unknown class 'Planet'"):
         entity_iri(Entity("x", "Planet", "Mars"))
 
@@ -200,10 +268,18 @@ def objects(g: rdflib.Graph, s: URIRef, p: URIRef) -> set:
     return set(g.objects(s, p))
 
 
-def test_every_quad_is_in_the_document_graph() -> None:
+def test_a_document_graph_holds_only_the_documents_own_triples() -> None:
     quads = list(extraction_to_quads(sample_extraction()))
-    assert {q[3] for q in quads} == {DOC}
+    assert {q[3] for q in quads} == {DOC, DESCRIPTIONS}
     assert len(quads) == len(set(quads))
+    own = [(s, p, o) for s, p, o, g in quads if g == DOC]
+    evidence = {s for s, p, o in own if p == RDF.type and o == GK.Evidence}
+    # The document node, its evidence, the links to its evidence: nothing else.
+    assert {s for s, p, o in own} - evidence == {DOC} | {s for s, p, o in own if p == GK.evidence}
+    assert all(s in evidence or s == DOC or p == GK.evidence for s, p, o in own)
+    described = {(s, p, o) for s, p, o, g in quads if g == DESCRIPTIONS}
+    assert (SK, RDFS.label, Literal("South Korea")) in described
+    assert not any(p in (RDFS.label, RDF.type) and s == SK for s, p, o in own)
 
 
 def test_mapping_is_deterministic() -> None:
@@ -358,7 +434,7 @@ def test_sample_graph_conforms(kg: KnowledgeGraph) -> None:
 
 def test_position_without_jurisdiction_does_not_conform(kg: KnowledgeGraph) -> None:
     node = GKR["position/" + sha16("position", str(KIM), str(SK))]
-    kg.dataset.graph(DOC).remove((node, GK.jurisdiction, None))
+    kg.dataset.graph(DESCRIPTIONS).remove((node, GK.jurisdiction, None))
     conforms, report = kg.validate()
     assert not conforms
     assert "jurisdiction" in report
@@ -397,7 +473,7 @@ def test_formats_round_trip(tmp_path: Path, kg: KnowledgeGraph, name: str) -> No
         assert rdf_io.named_graphs(back) == set()
     else:
         assert quad_set(back) == quad_set(kg.dataset)
-        assert rdf_io.named_graphs(back) == {DOC}
+        assert rdf_io.named_graphs(back) == {DOC, DESCRIPTIONS}
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # no temporary left behind
 
 
@@ -479,7 +555,7 @@ def test_merge_documents_leaves_inputs_unchanged(kg: KnowledgeGraph) -> None:
     before = quad_set(kg.dataset)
     merged = rdf_io.merge_documents(kg.dataset, other.dataset)
     assert quad_set(kg.dataset) == before
-    assert rdf_io.named_graphs(merged) == {DOC, GKR["document/test-doc-2"]}
+    assert rdf_io.named_graphs(merged) == {DOC, GKR["document/test-doc-2"], DESCRIPTIONS}
 
 
 def test_interrupted_file_write_keeps_the_old_file(
@@ -489,10 +565,10 @@ def test_interrupted_file_write_keeps_the_old_file(
     rdf_io.write_graph(kg.dataset, out)
     old = out.read_bytes()
 
-    def broken(self, *args, **kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(rdflib.Graph, "serialize", broken)
+    monkeypatch.setattr(rdf_io.ox, "serialize", broken)
     bigger = KnowledgeGraph()
     bigger.add_extraction(sample_extraction("test-doc-2"))
     with pytest.raises(RuntimeError, match="disk full"):
@@ -507,15 +583,12 @@ def test_interrupted_store_write_keeps_the_old_store(
     out = tmp_path / "g.oxigraph"
     rdf_io.write_graph(kg.dataset, out)
     calls = {"n": 0}
-    real = rdf_io._to_ox_quad
 
-    def failing(quad, cache=None):
+    def failing(store, quads):
         calls["n"] += 1
-        if calls["n"] > 10:
-            raise RuntimeError("interrupted")
-        return real(quad, cache)
+        raise RuntimeError("interrupted")
 
-    monkeypatch.setattr(rdf_io, "_to_ox_quad", failing)
+    monkeypatch.setattr(rdf_io.ox.Store, "bulk_extend", failing)
     bigger = KnowledgeGraph()
     bigger.add_extraction(sample_extraction("test-doc-2"))
     with pytest.raises(RuntimeError, match="interrupted"):
@@ -551,7 +624,7 @@ def test_store_write_refuses_a_foreign_folder(tmp_path: Path, kg: KnowledgeGraph
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "readme.txt").write_text("hello", encoding="utf-8")
-    with pytest.raises(InputError, match="not empty and not an Oxigraph graph store"):
+    with pytest.raises(OutputError, match="not empty and not an Oxigraph graph store"):
         rdf_io.write_graph(kg.dataset, folder)
     assert [p.name for p in folder.iterdir()] == ["readme.txt"]
 

@@ -12,22 +12,26 @@ faster than rdflib on large graphs; the union formats go through rdflib.
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.term import Node
 
-from kg.errors import InputError
-from kg.rdf.mapping import canonical_decimal, term_key
-from kg.rdf.namespaces import PREFIXES, XSD, bind_prefixes
+from kg.errors import InputError, OutputError
+from kg.rdf.layout import DocumentPart, merge
+from kg.rdf.namespaces import PREFIXES, bind_prefixes
+from kg.rdf.terms import GraphName, OxConverter, Quad, from_ox_quad, quad_key
 
 # Extension → rdflib format name.
 FILE_FORMATS = {
@@ -38,10 +42,15 @@ FILE_FORMATS = {
     ".jsonld": "json-ld",
 }
 NAMED_GRAPH_FORMATS = frozenset({".trig", ".nq"})
-OX_FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+OX_FORMATS = {
+    ".trig": ox.RdfFormat.TRIG,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
 STORE_SUFFIX = ".oxigraph"
-GraphName = URIRef | None  # None: the default graph
-Quad = tuple[Node, Node, Node, GraphName]
+TMP_SUFFIX = ".tmp"
 
 
 # --- datasets -------------------------------------------------------------------
@@ -61,7 +70,7 @@ def iter_quads(dataset: Dataset) -> Iterator[Quad]:
         yield s, p, o, (None if name in (None, DATASET_DEFAULT_GRAPH_ID) else name)
 
 
-def named_graphs(dataset: Dataset) -> set[URIRef]:
+def named_graphs(dataset: Dataset) -> set:
     """Names of the non-empty named graphs."""
     return {g for *_, g in iter_quads(dataset) if g is not None}
 
@@ -84,44 +93,19 @@ def union_graph(dataset: Dataset) -> Graph:
     return graph
 
 
-def quad_key(quad: Quad) -> tuple[tuple[int, str, str, str], ...]:
-    """Sort key of a quad: graph (the default graph first), then the triple's terms."""
-    s, p, o, g = quad
-    return (graph_key(g), term_key(s), term_key(p), term_key(o))
-
-
-def graph_key(name: GraphName) -> tuple[int, str, str, str]:
-    """Sort key of a graph name, the default graph (None) first."""
-    return (-1, "", "", "") if name is None else term_key(name)
-
-
-def sorted_copy(dataset: Dataset) -> Dataset:
-    """A copy with graphs and triples inserted in sorted order, so that files are byte-stable."""
-    copy = new_dataset()
-    add_quads(copy, sorted(iter_quads(dataset), key=quad_key))
-    return copy
-
-
 def merge_documents(existing: Dataset, new: Dataset) -> Dataset:
-    """``existing`` with each named (document) graph of ``new`` replacing its namesake.
+    """``existing`` with each document of ``new`` added or replacing its namesake (the inputs
+    are left unchanged)."""
+    from kg.rdf.layout import split
 
-    Rebuilding a document is idempotent and new documents are added; default-graph
-    triples (files without named graphs) are merged as a set union. The inputs are
-    left unchanged.
-    """
-    replaced = named_graphs(new)
     merged = new_dataset()
-    add_quads(merged, (q for q in iter_quads(existing) if q[3] not in replaced))
-    add_quads(merged, iter_quads(new))
+    add_quads(merged, merge(iter_quads(existing), split(iter_quads(new)).parts.values()))
     return merged
 
 
-def merge_quads(existing: Iterable[Quad], new: Iterable[Quad]) -> list[Quad]:
-    """Like :func:`merge_documents`, on quads: ``existing`` less the graphs ``new`` names, then
-    ``new``."""
-    new = list(new)
-    replaced = {g for *_, g in new if g is not None}
-    return [q for q in existing if q[3] not in replaced] + new
+def merge_parts(existing: Iterable[Quad], new: Iterable[DocumentPart]) -> Iterator[Quad]:
+    """Quads of ``existing`` with the documents of ``new`` added or replaced."""
+    return merge(existing, new)
 
 
 # --- paths ----------------------------------------------------------------------
@@ -164,72 +148,113 @@ def _file_format(path: Path) -> str:
 
 def read_graph(path: str | Path) -> Dataset:
     """Read a graph file or store into a dataset (``InputError`` if it cannot be read)."""
-    path = Path(path)
     dataset = new_dataset()
-    if is_store_path(path):
-        add_quads(dataset, _read_store(path))
-        return dataset
-    fmt = _file_format(path)
-    if not path.is_file():
-        raise InputError(str(path), "no such file")
-    target = dataset if path.suffix.lower() in NAMED_GRAPH_FORMATS else dataset.default_graph
-    try:
-        target.parse(str(path), format=fmt)
-    except Exception as exc:  # parsers raise many kinds of errors
-        detail = " ".join(str(exc).split())[:300]  # one line, however the parser words it
-        raise InputError(str(path), f"not a valid {fmt} file: {detail}") from exc
+    add_quads(dataset, read_quads(path))
     return dataset
 
 
 def read_quads(path: str | Path) -> list[Quad]:
-    """Every quad of a graph file or store (``InputError`` if it cannot be read)."""
+    """Every quad of a graph file or store (``InputError`` if it cannot be read).
+
+    Files are parsed by Oxigraph, which never fetches anything: a JSON-LD file whose
+    ``@context`` is remote is refused, not loaded from the network.
+    """
     path = Path(path)
     if is_store_path(path):
         return _read_store(path)
-    if path.suffix.lower() not in OX_FORMATS:
-        return list(iter_quads(read_graph(path)))
+    _file_format(path)
     if not path.is_file():
         raise InputError(str(path), "no such file")
     fmt = OX_FORMATS[path.suffix.lower()]
     try:
-        return [_from_ox_quad(q) for q in ox.parse(path=str(path), format=fmt)]
+        return [from_ox_quad(q) for q in ox.parse(path=str(path), format=fmt)]
     except (SyntaxError, ValueError) as exc:
-        detail = " ".join(str(exc).split())[:300]
+        detail = " ".join(str(exc).split())[:300]  # one line, however the parser words it
         name = FILE_FORMATS[path.suffix.lower()]
         raise InputError(str(path), f"not a valid {name} file: {detail}") from exc
     except OSError as exc:
         raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
 
 
-def _read_store(path: Path) -> list[Quad]:
+def open_store(path: str | Path) -> ox.Store:
+    """Open a store read-only (several readers at once, a store on a read-only disk)."""
+    path = Path(path)
     if not path.is_dir():
         raise InputError(str(path), "no such graph store")
-    if not any(path.iterdir()):
-        return []
     if not _looks_like_store(path):
         raise InputError(str(path), "folder is not an Oxigraph graph store")
     try:
-        store = ox.Store(str(path))
+        return ox.Store.read_only(str(path))
     except OSError as exc:
         raise InputError(str(path), f"cannot open graph store: {exc}") from exc
+
+
+def _read_store(path: Path) -> list[Quad]:
+    if path.is_dir() and not any(path.iterdir()):
+        return []
+    store = open_store(path)
     try:
-        return [_from_ox_quad(q) for q in store.quads_for_pattern(None, None, None, None)]
+        return [from_ox_quad(q) for q in store.quads_for_pattern(None, None, None, None)]
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read graph store: {exc}") from exc
     finally:
-        del store  # releases the store's lock
+        del store
 
 
 # --- writing --------------------------------------------------------------------
 
 
+@contextmanager
+def output_lock(out: str | Path) -> Iterator[None]:
+    """Hold the lock of an output while it is read, merged and replaced.
+
+    The lock is on the output's folder (no lock file is left behind), so two builds writing
+    into one folder take turns; a build that has to wait says so on stderr. Leftovers of
+    interrupted writes are removed once the lock is held.
+    """
+    out = Path(out)
+    folder = out.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise OutputError(str(out), _why(exc)) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            import sys
+
+            print(f"kg: {out}: another build is writing here; waiting for it", file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        _remove_leftovers(out)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temporary files and folders of writes to ``out`` that were interrupted."""
+    for leftover in out.parent.glob(f".{out.name}.*{TMP_SUFFIX}"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _why(exc: OSError) -> str:
+    """One line for an operating-system error."""
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        return "cannot write: no space left on device; the output is unchanged"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"cannot write: {reason.lower()}; the output is unchanged"
+    return f"cannot write: {reason}"
+
+
 def write_graph(dataset: Dataset, out: str | Path) -> None:
     """Write a dataset to ``out``, replacing what is there, in the format its path names."""
-    out = Path(out)
-    if is_store_path(out) or out.suffix.lower() in OX_FORMATS:
-        write_quads(iter_quads(dataset), out)
-        return
-    fmt = _file_format(out)
-    source = union_graph(sorted_copy(dataset))
-    _write_file(out, lambda handle: handle.write(_serialize(source, fmt)))
+    write_quads(iter_quads(dataset), out)
 
 
 def write_quads(quads: Iterable[Quad], out: str | Path, *, presorted: bool = False) -> None:
@@ -237,31 +262,42 @@ def write_quads(quads: Iterable[Quad], out: str | Path, *, presorted: bool = Fal
 
     Files are written in sorted order (graph, subject, predicate, object), so that the same
     graph always gives the same bytes; ``presorted`` says ``quads`` already come in that
-    order and without duplicates.
+    order and without duplicates. Formats without named graphs get the union of the graphs.
     """
     out = Path(out)
     if is_store_path(out):
         _write_store(quads, out)
         return
     _file_format(out)  # an unknown extension is refused before anything is done
-    if out.suffix.lower() not in OX_FORMATS:
+    suffix = out.suffix.lower()
+    if suffix == ".jsonld":
         dataset = new_dataset()
         add_quads(dataset, quads)
-        write_graph(dataset, out)
+        source = union_graph(dataset)
+        _write_file(out, lambda handle: handle.write(_serialize_jsonld(source)))
         return
     if not presorted:
         quads = sorted(set(quads), key=quad_key)
-    cache: dict = {}
-    ox_quads = [_to_ox_quad(q, cache) for q in quads]  # all ready before touching disk
+    converter = OxConverter()
+    if suffix in NAMED_GRAPH_FORMATS:
+        items: list = converter.quads(quads)  # all ready before touching disk
+    else:
+        triples = sorted({(s, p, o) for s, p, o, _ in quads}, key=lambda t: quad_key((*t, None)))
+        items = [converter.triple(t) for t in triples]
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    fmt = OX_FORMATS[out.suffix.lower()]
-    _write_file(out, lambda handle: ox.serialize(ox_quads, handle, fmt, prefixes=prefixes))
+    if suffix == ".nt":
+        prefixes = None
+    fmt = OX_FORMATS[suffix]
+    _write_file(out, lambda handle: ox.serialize(items, handle, fmt, prefixes=prefixes))
 
 
 def _write_file(out: Path, write: Callable[[BinaryIO], object]) -> None:
     """Call ``write`` on a temporary file beside ``out``, then move it over ``out``."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=TMP_SUFFIX, dir=out.parent)
+    except OSError as exc:
+        raise OutputError(str(out), _why(exc)) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -270,6 +306,9 @@ def _write_file(out: Path, write: Callable[[BinaryIO], object]) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, _mode_for(out, 0o666))  # temporary files are private; the result is not
         os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(str(out), _why(exc)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -284,35 +323,31 @@ def _mode_for(out: Path, default: int) -> int:
     return default & ~umask
 
 
-def _serialize(source: Graph | Dataset, fmt: str) -> bytes:
-    """Serialised bytes, in a stable order for the formats whose writers do not sort."""
-    if fmt == "json-ld":
-        context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-        data = json.loads(source.serialize(format=fmt, context=context, auto_compact=True))
-        nodes = data.get("@graph", []) if isinstance(data, dict) else data
-        for node in nodes:
-            for value in node.values():
-                if isinstance(value, list):
-                    value.sort(key=lambda v: json.dumps(v, sort_keys=True))
-        nodes.sort(key=lambda node: str(node.get("@id", "")))
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    data = source.serialize(format=fmt, encoding="utf-8")
-    if fmt in ("nt", "nquads"):
-        lines = sorted(line for line in data.splitlines() if line.strip())
-        return b"\n".join(lines) + b"\n" if lines else b""
-    return data
+def _serialize_jsonld(source: Graph) -> bytes:
+    """Compact JSON-LD with the project's prefixes, nodes and values in a stable order."""
+    context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    data = json.loads(source.serialize(format="json-ld", context=context, auto_compact=True))
+    nodes = data.get("@graph", []) if isinstance(data, dict) else data
+    for node in nodes:
+        for value in node.values():
+            if isinstance(value, list):
+                value.sort(key=lambda v: json.dumps(v, sort_keys=True))
+    nodes.sort(key=lambda node: str(node.get("@id", "")))
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _write_store(quads: Iterable[Quad], out: Path) -> None:
+    """Write a new store beside ``out`` and swap it in with one atomic step."""
     if out.exists() and not out.is_dir():
-        raise InputError(str(out), "exists and is not a folder, cannot hold a graph store")
+        raise OutputError(str(out), "exists and is not a folder, cannot hold a graph store")
     if out.is_dir() and any(out.iterdir()) and not _looks_like_store(out):
-        raise InputError(str(out), "folder is not empty and not an Oxigraph graph store")
-    cache: dict = {}
-    ox_quads = [_to_ox_quad(q, cache) for q in quads]  # all ready before touching disk
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    old = tmp.with_name(tmp.name[: -len(".tmp")] + ".old")
+        raise OutputError(str(out), "folder is not empty and not an Oxigraph graph store")
+    ox_quads = OxConverter().quads(quads)  # all ready before touching disk
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=TMP_SUFFIX, dir=out.parent))
+    except OSError as exc:
+        raise OutputError(str(out), _why(exc)) from exc
     try:
         store = ox.Store(str(tmp))
         store.bulk_extend(ox_quads)
@@ -320,77 +355,37 @@ def _write_store(quads: Iterable[Quad], out: Path) -> None:
         del store  # closes the new store before it is moved
         os.chmod(tmp, _mode_for(out, 0o777))
         if out.exists():
-            os.replace(out, old)
-        os.replace(tmp, out)
+            _exchange(tmp, out)  # now ``tmp`` holds the old store
+        else:
+            os.replace(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(str(out), _why(exc)) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not out.exists():
-            os.replace(old, out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
-# --- rdflib <-> Oxigraph terms ----------------------------------------------------
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
 
 
-def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    kind = type(term)  # exact types first: this runs once per term of every quad written
-    if kind is URIRef:
-        return ox.NamedNode(term)
-    if kind is Literal or isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(term, language=term.language)
-        if term.datatype:
-            return ox.Literal(term, datatype=ox.NamedNode(term.datatype))
-        return ox.Literal(term)
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"cannot store RDF term {term!r}")
-
-
-def _to_ox_quad(quad: Quad, cache: dict | None = None) -> ox.Quad:
-    """An Oxigraph quad; ``cache`` reuses the conversion of terms seen before (predicates,
-    classes and entities recur in nearly every quad of a build)."""
-    s, p, o, g = quad
-    if cache is None:
-        graph = _DEFAULT_GRAPH if g is None else ox.NamedNode(g)
-        return ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), graph)
-    terms = []
-    for term in (s, p, o):
-        converted = cache.get(term)
-        if converted is None:
-            converted = cache[term] = _to_ox(term)
-        terms.append(converted)
-    graph = cache.get(g)
-    if graph is None:
-        graph = cache[g] = _DEFAULT_GRAPH if g is None else ox.NamedNode(g)
-    return ox.Quad(terms[0], terms[1], terms[2], graph)
-
-
-_DEFAULT_GRAPH = ox.DefaultGraph()
-
-
-def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    if datatype == str(XSD.string):
-        return Literal(term.value)
-    if datatype == str(XSD.decimal):  # the store drops ".0"; Turtle keeps it
-        return Literal(canonical_decimal(term.value), datatype=XSD.decimal)
-    return Literal(term.value, datatype=URIRef(datatype))
-
-
-def _from_ox_quad(quad: ox.Quad) -> Quad:
-    g = quad.graph_name
-    graph = None if isinstance(g, ox.DefaultGraph) else URIRef(g.value)
-    return _from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object), graph
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``): at every
+    moment ``b`` is either the old or the new store, never missing or half-moved."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:  # not Linux, or an old C library: two renames, the gap kept short
+        old = a.with_name(a.name + ".old" + TMP_SUFFIX)
+        os.replace(b, old)
+        os.replace(a, b)
+        os.replace(old, a)
+        return
+    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if done != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(b))
 
 
 __all__ = [
@@ -400,7 +395,9 @@ __all__ = [
     "is_store_path",
     "iter_quads",
     "merge_documents",
-    "merge_quads",
+    "merge_parts",
+    "open_store",
+    "output_lock",
     "named_graphs",
     "new_dataset",
     "read_graph",

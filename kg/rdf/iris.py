@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from urllib.parse import quote
 
 from rdflib import URIRef
 
@@ -29,6 +30,7 @@ ENTITY_SEGMENTS = {
     "WeaponSystem": "weapon",
     "Event": "event",
 }
+DESCRIPTIONS = GKR["descriptions"]
 _QID = re.compile(r"Q[1-9][0-9]*")
 HEX_DIGITS = 16
 
@@ -45,11 +47,11 @@ def entity_iri(entity: Entity) -> URIRef:
         segment = ENTITY_SEGMENTS[entity.cls]
     except KeyError:
         raise ValueError(f"entity {entity.key!r}: unknown class {entity.cls!r}") from None
-    name = slug(entity.label)
+    name = slug(entity.label) or slug(entity.key)
     if not name:
-        raise ValueError(f"entity {entity.key!r}: label {entity.label!r} gives an empty slug")
+        raise ValueError(f"entity {entity.key!r} has neither a label nor a key")
     if entity.scope:
-        return GKR[f"{segment}/{slug(entity.scope)}/{name}"]
+        return GKR[f"{segment}/{_id_segment(entity.scope)}/{name}"]
     return GKR[f"{segment}/{name}"]
 
 
@@ -63,11 +65,27 @@ def wikidata_iri(qid: str) -> URIRef:
 
 @lru_cache(maxsize=4096)  # every evidence node names its document
 def document_iri(doc_id: str) -> URIRef:
-    """``gkr:document/{slug(id)}``; also the named graph of the document's triples."""
-    name = slug(doc_id)
-    if not name:
-        raise ValueError(f"document id {doc_id!r} gives an empty slug")
-    return GKR[f"document/{name}"]
+    """``gkr:document/{id, percent-encoded}``; also the named graph of the document's evidence.
+
+    The identifier is kept exactly (percent-encoding is reversible), so two documents never
+    share an IRI: ``report 1`` and ``Report-1`` stay apart, and so do ``新闻.txt`` and ``报道.txt``.
+    """
+    if not doc_id:
+        raise ValueError("a document needs a non-empty id")
+    return GKR[f"document/{_id_segment(doc_id)}"]
+
+
+def descriptions_graph() -> URIRef:
+    """The one named graph that holds every entity's and fact's description."""
+    return DESCRIPTIONS
+
+
+def _id_segment(text: str) -> str:
+    """One IRI path segment that spells ``text`` exactly: unreserved characters as they are,
+    every other byte of its UTF-8 percent-encoded; "." and ".." (which IRI resolution would
+    remove) encoded too."""
+    encoded = quote(text, safe="-_~.", errors="surrogatepass")
+    return encoded.replace(".", "%2E") if set(text) == {"."} else encoded
 
 
 def _replace_keys(value: object, iri_of: Callable[[str], URIRef]) -> object:

@@ -1,7 +1,9 @@
-"""Map one document's :class:`kg.model.Extraction` to RDF quads (docs/graph-shape.md).
+"""Map one document's :class:`kg.model.Extraction` to RDF (docs/graph-shape.md).
 
-Every quad's graph is the document IRI. The output is deterministic: the same
-extraction always gives the same quads in the same order.
+The result is a :class:`~kg.rdf.layout.DocumentPart`: the document's own triples (its node,
+its evidence) and its claims about entities and facts, which :mod:`kg.rdf.layout` puts into
+the shared descriptions graph. The output is deterministic: the same extraction always gives
+the same triples in the same order.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from functools import lru_cache
 from itertools import permutations
 from pathlib import Path
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.model import (
@@ -33,10 +35,9 @@ from kg.model import (
     Position,
 )
 from kg.rdf.iris import document_iri, entity_iri, evidence_iri, fact_iri, limit_iri, wikidata_iri
+from kg.rdf.layout import DocumentPart, assemble, resolve
 from kg.rdf.namespaces import DCTERMS, GK, OWL, RDF, RDFS, SKOS, UNIT, XSD
-
-Triple = tuple[Node, Node, Node]
-Quad = tuple[Node, Node, Node, URIRef]
+from kg.rdf.terms import Quad, Triple, canonical_decimal
 
 # Fine classes that also carry their contract class.
 CONTRACT_SUPERCLASS = {
@@ -45,34 +46,6 @@ CONTRACT_SUPERCLASS = {
     "ArmedForces": "Organization",
     "Treaty": "Agreement",
 }
-# Properties with at most one value per node; on a conflict the smallest value is
-# kept (the largest for confidence), so that the output stays valid and deterministic.
-SINGLE_VALUED = frozenset(
-    {
-        RDFS.label,
-        GK.holder,
-        GK.jurisdiction,
-        GK.member,
-        GK.organization,
-        GK.sendingCountry,
-        GK.hostCountry,
-        GK.troopCount,
-        GK.date,
-        GK.signedIn,
-        GK.signedOn,
-        GK.location,
-        GK.since,
-        GK.document,
-        GK.sentence,
-        GK.start,
-        GK.end,
-        GK.confidence,
-        GK.quantity,
-        GK.value,
-        GK.unit,
-    }
-)
-KEEP_LARGEST = frozenset({GK.confidence})
 
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -100,12 +73,6 @@ def unit_iris() -> dict[str, URIRef]:
 
 
 # --- literals -------------------------------------------------------------------
-
-
-def canonical_decimal(text: str) -> str:
-    """XSD 1.0 canonical decimal: "800.0", "0.9" (what Turtle readers and writers keep)."""
-    canonical = format(Decimal(text).normalize(), "f")
-    return canonical if "." in canonical else canonical + ".0"
 
 
 # Literals that recur (confidences, dates, years) are made once: building an rdflib
@@ -146,54 +113,23 @@ def normalise_role(role: str) -> str:
 
 
 class _Triples:
-    """A set of triples that enforces single-valued properties on output."""
+    """The triples of one document, told apart as its own (evidence) and its claims."""
 
-    def __init__(self) -> None:
+    def __init__(self, doc_iri: URIRef) -> None:
         self._triples: set[Triple] = set()
+        self.own: set[Node] = {doc_iri}  # the document node and its evidence nodes
 
     def add(self, s: Node, p: Node, o: Node | None) -> None:
         if o is not None:
             self._triples.add((s, p, o))
 
-    def sorted(self) -> list[Triple]:
-        groups: dict[tuple[Node, Node], list[Node]] = {}
-        for s, p, o in self._triples:
-            if p in SINGLE_VALUED:
-                groups.setdefault((s, p), []).append(o)
-        for (s, p), objects in groups.items():
-            if len(objects) < 2:
-                continue
-            ordered = sorted(objects, key=_sort_key)
-            keep = ordered[-1] if p in KEEP_LARGEST else ordered[0]
-            for o in objects:
-                if o != keep:
-                    self._triples.discard((s, p, o))
-                    if p == RDFS.label:  # a second name is still a name
-                        self._triples.add((s, SKOS.altLabel, o))
-        # Subjects and predicates are IRIs here, so this is the order of ``triple_key``.
-        return sorted(self._triples, key=lambda t: (str(t[0]), str(t[1]), term_key(t[2])))
-
-
-def term_key(node: Node) -> tuple[int, str, str, str]:
-    """Sort key of an RDF term: IRIs, then blank nodes, then literals (a total order, and much
-    cheaper than comparing ``n3()`` forms)."""
-    if type(node) is URIRef:
-        return (0, str(node), "", "")
-    if isinstance(node, Literal):
-        return (2, str(node), str(node.datatype or ""), node.language or "")
-    return (1 if isinstance(node, BNode) else 0, str(node), "", "")
-
-
-def triple_key(triple: Triple) -> tuple[tuple[int, str, str, str], ...]:
-    """Sort key of a triple: its terms' keys in order."""
-    s, p, o = triple
-    return (term_key(s), term_key(p), term_key(o))
-
-
-def _sort_key(node: Node) -> tuple:
-    if isinstance(node, Literal) and isinstance(node.value, (int, float, Decimal)):
-        return (0, node.value, node.n3())
-    return (1, 0, node.n3())
+    def part(self, doc_iri: URIRef) -> DocumentPart:
+        evidence, claims = [], []
+        for t in self._triples:
+            (evidence if t[0] in self.own or t[1] == GK.evidence else claims).append(t)
+        return DocumentPart(
+            graph=doc_iri, evidence=resolve(evidence), claims=resolve(claims)
+        )
 
 
 # --- mapping ----------------------------------------------------------------------
@@ -204,7 +140,7 @@ class _Mapper:
         self.extraction = extraction
         self.doc = extraction.document
         self.doc_iri = document_iri(self.doc.id)
-        self.out = _Triples()
+        self.out = _Triples(self.doc_iri)
         self.iri_by_key = {key: entity_iri(e) for key, e in sorted(extraction.entities.items())}
 
     def entity(self, key: str) -> Entity:
@@ -223,6 +159,7 @@ class _Mapper:
 
     def evidence(self, subject: URIRef, ev: Evidence) -> None:
         node = evidence_iri(subject, ev.doc_id, ev.start, ev.end)
+        self.out.own.add(node)
         add = self.out.add
         add(subject, GK.evidence, node)
         add(node, RDF.type, GK.Evidence)
@@ -384,14 +321,14 @@ class _Mapper:
             for ev in fact.evidence:
                 self.evidence(node, ev)
 
-    def run(self) -> list[Triple]:
+    def run(self) -> DocumentPart:
         self.document(self.doc)
         for fact in self.extraction.facts:
             self.fact(fact)
         fallback = _fact_evidence_by_key(self.extraction.facts)
         for key, entity in sorted(self.extraction.entities.items()):
             self.entity_triples(entity, fallback.get(key, []))
-        return self.out.sorted()
+        return self.out.part(self.doc_iri)
 
 
 def _fact_keys(fact: Fact) -> set[str]:
@@ -424,13 +361,11 @@ def _fact_evidence_by_key(facts: list[Fact]) -> dict[str, list[Evidence]]:
     return found
 
 
-def extraction_to_triples(extraction: Extraction) -> list[Triple]:
-    """The triples one document gives, sorted."""
+def extraction_to_part(extraction: Extraction) -> DocumentPart:
+    """What one document contributes to a graph: its own triples and its claims."""
     return _Mapper(extraction).run()
 
 
 def extraction_to_quads(extraction: Extraction) -> Iterator[Quad]:
-    """The quads one document gives; the graph of each is the document IRI."""
-    graph = document_iri(extraction.document.id)
-    for s, p, o in extraction_to_triples(extraction):
-        yield s, p, o, graph
+    """The quads of a graph of this one document: its graph, and the descriptions graph."""
+    return assemble([extraction_to_part(extraction)])
