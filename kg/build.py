@@ -65,7 +65,6 @@ def build(
     """
     paths = list(inputs) if inputs is not None else sample_paths()
     result = BuildResult(graph=KnowledgeGraph())
-    seen: set[str] = set()
 
     def documents() -> Iterator[Document]:
         for item in iter_documents(paths, max_chars=max_chars):
@@ -74,12 +73,7 @@ def build(
                 if on_error is not None:
                     on_error(item)
                 continue
-            if item.id in seen:
-                log.warning(
-                    "%s: document id %r seen before; the later one replaces it", item.path, item.id
-                )
-            seen.add(item.id)
-            yield item
+            yield item  # iter_documents has refused duplicate ids already
 
     with _fewer_collections():
         for extraction in extract(documents(), min_confidence=min_confidence):

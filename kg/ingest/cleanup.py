@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+from kg.ingest.characters import clean_chars
 from kg.ingest.metadata import match_dateline, parse_byline
 from kg.ingest.patterns import load_patterns
 
@@ -22,7 +23,6 @@ from kg.ingest.patterns import load_patterns
 _HEADER_LINES = 6
 # Hard-wrapped plain text has no line longer than this.
 _WRAP_WIDTH = 100
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"\s+")
 
 
@@ -37,8 +37,9 @@ class Cleaned:
 
 
 def normalise_line(line: str) -> str:
-    """One line with invisible characters removed and every run of white space one space."""
-    return _SPACES.sub(" ", line.translate(_INVISIBLE)).strip()
+    """One line with control and invisible characters removed (see
+    :func:`kg.ingest.characters.clean_chars`) and every run of white space one space."""
+    return _SPACES.sub(" ", clean_chars(line)).strip()
 
 
 def _title_key(text: str) -> str:

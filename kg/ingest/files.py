@@ -1,46 +1,39 @@
-"""Finding input files and reading their bytes as text, with one clear error per bad file."""
+"""Finding input files in the paths given, and reading their bytes, with one clear error per
+bad entry. Only regular files are ever opened: a FIFO, socket or device is named and skipped,
+an unreadable folder is named and the entries beside it are still read."""
 
 from __future__ import annotations
 
-import codecs
+import errno
 import os
+import stat
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.errors import InputError
+from kg.ingest.characters import clean_id, printable
 
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".html", ".htm", ".json", ".jsonl")
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# What kg build writes: a graph, never an article.
+GRAPH_EXTENSIONS = (".trig", ".nq", ".nt", ".ttl", ".jsonld", ".oxigraph")
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_SPECIAL = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
-def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[Path]:
-    """Files under ``folder``, depth first, sorted by name, hidden entries skipped."""
-    stat = folder.stat()
-    if (stat.st_dev, stat.st_ino) in seen:  # a symbolic link loop
-        return
-    seen.add((stat.st_dev, stat.st_ino))
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            yield from _walk(entry, seen)
-        else:
-            yield entry
+@dataclass(frozen=True)
+class Found:
+    """A regular file to read: where it is, the identifier it gives, its name in messages."""
 
-
-def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | InputError]:
-    """Every file named by ``paths``, folders expanded recursively, in a stable order."""
-    for given in paths:
-        path = Path(given)
-        if not path.exists():
-            yield InputError(str(given), "no such file or directory")
-        elif path.is_dir():
-            try:
-                yield from _walk(path, set())
-            except OSError as e:
-                yield InputError(str(e.filename or given), os_reason(e))
-        else:
-            yield path
+    path: Path
+    name: str  # the path relative to the folder given, or the file name
+    source: str
 
 
 def os_reason(error: OSError) -> str:
@@ -48,8 +41,16 @@ def os_reason(error: OSError) -> str:
     return (error.strerror or str(error)).lower()
 
 
+def _not_a_file(mode: int) -> str:
+    kind = next((name for test, name in _SPECIAL if test(mode)), "a special file")
+    return f"{kind}, not a regular file; skipped"
+
+
 def unsupported_reason(path: Path) -> str:
     expected = ", ".join(SUPPORTED_EXTENSIONS)
+    suffix = path.suffix.lower()
+    if suffix in GRAPH_EXTENSIONS:
+        return f"a graph file ('{path.suffix}'), not an article (expected {expected})"
     what = f"'{path.suffix}'" if path.suffix else "(no file extension)"
     return f"unsupported format {what} (expected {expected})"
 
@@ -61,45 +62,161 @@ def too_large_reason(size: int, max_chars: int) -> str:
     )
 
 
-def has_binary(data: bytes) -> str | None:
-    """Why ``data`` is not text at all, or None."""
-    if data.startswith(_UTF16_BOMS):
-        return "not valid UTF-8 text (UTF-16 byte order mark)"
-    if b"\x00" in data:
-        return "binary file (contains NUL bytes)"
-    return None
-
-
-def decode(data: bytes, source: str, encoding: str = "utf-8") -> str | InputError:
-    """``data`` as text (a leading byte order mark dropped), or why it is not text."""
-    binary = has_binary(data)
-    if binary:
-        return InputError(source, binary)
+def _resolved(path: Path) -> Path:
     try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        name = "utf-8"
-    try:
-        text = data.decode(name)
-    except UnicodeDecodeError as e:
-        label = "UTF-8" if name == "utf-8" else name
-        return InputError(
-            source, f"not valid {label} text (byte 0x{data[e.start]:02x} at offset {e.start})"
-        )
-    return text.removeprefix("\ufeff")
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return path.absolute()
 
 
-def read_limited(path: Path, limit: int, max_chars: int) -> bytes | InputError:
-    """The bytes of ``path``, refusing a file over ``limit`` bytes before reading it."""
-    source = str(path)
+def _stat_reason(path: Path, error: OSError) -> str:
+    if error.errno == errno.ENOENT and os.path.lexists(path):
+        return "broken symbolic link"
+    return os_reason(error)
+
+
+def _is_store(names: Iterable[str]) -> bool:
+    """Whether a folder holding ``names`` is an Oxigraph (RocksDB) store."""
+    names = set(names)
+    return "CURRENT" in names and any(n.startswith("MANIFEST-") for n in names)
+
+
+class _Walk:
+    """The state of one expansion: paths excluded, folders and files already reached."""
+
+    def __init__(self, exclude: Iterable[str | Path]):
+        exclude = [Path(p) for p in exclude]
+        self.excluded = {_resolved(Path(p)) for p in exclude}
+        self.excluded_names = {p.name for p in self.excluded} | {p.name for p in exclude}
+        self.folders: set[tuple[int, int]] = set()
+        self.files: dict[tuple[int, int], str] = {}
+
+    def is_excluded(self, path: Path) -> bool:
+        if not self.excluded:
+            return False
+        resolved = _resolved(path)
+        return resolved in self.excluded or any(p in self.excluded for p in resolved.parents)
+
+    def is_excluded_entry(self, entry: os.DirEntry[str]) -> bool:
+        """Like :meth:`is_excluded`, resolving only entries named like an excluded path and
+        symbolic links."""
+        try:
+            maybe = entry.name in self.excluded_names or entry.is_symlink()
+        except OSError:
+            maybe = True
+        return maybe and self.is_excluded(Path(entry.path))
+
+    def file(self, path: Path, status: os.stat_result, name: str) -> Found | InputError:
+        source = printable(str(path))
+        key = (status.st_dev, status.st_ino)
+        first = self.files.get(key)
+        if first is not None:
+            return InputError(source, f"same file as {first}; skipped")
+        self.files[key] = source
+        return Found(path, clean_id(name), source)
+
+    def listing(self, folder: Path) -> list[os.DirEntry[str]] | InputError:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as e:
+            return InputError(printable(str(folder)), os_reason(e))
+        if _is_store(e.name for e in entries):
+            return InputError(printable(str(folder)), "an Oxigraph store, not articles; skipped")
+        return entries
+
+    def folder(self, root: Path, status: os.stat_result) -> Iterator[Found | InputError]:
+        """Files under ``root``, depth first, in name order, hidden entries skipped."""
+        self.folders.add((status.st_dev, status.st_ino))
+        entries = self.listing(root)
+        if isinstance(entries, InputError):
+            yield entries
+            return
+        stack: list[tuple[Iterator[os.DirEntry[str]], str]] = [(iter(entries), "")]
+        while stack:
+            entries_left, prefix = stack[-1]
+            entry = next(entries_left, None)
+            if entry is None:
+                stack.pop()
+                continue
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            if self.excluded and self.is_excluded_entry(entry):
+                continue  # the build's own output
+            try:
+                status = entry.stat()
+            except OSError as e:
+                yield InputError(printable(entry.path), _stat_reason(path, e))
+                continue
+            if stat.S_ISDIR(status.st_mode):
+                key = (status.st_dev, status.st_ino)
+                if key in self.folders:  # reached before, through a symbolic link
+                    continue
+                self.folders.add(key)
+                inner = self.listing(path)
+                if isinstance(inner, InputError):
+                    yield inner
+                else:
+                    stack.append((iter(inner), f"{prefix}{entry.name}/"))
+            elif stat.S_ISREG(status.st_mode):
+                yield self.file(path, status, prefix + entry.name)
+            else:
+                yield InputError(printable(entry.path), _not_a_file(status.st_mode))
+
+
+def expand_paths(
+    paths: Iterable[str | Path], exclude: Iterable[str | Path] = ()
+) -> Iterator[Found | InputError]:
+    """Every regular file named by ``paths``, folders expanded recursively, in a stable order.
+
+    A file inside a folder is named by its path relative to that folder (``2020/a.txt``), a
+    file given directly by its name. Paths in ``exclude`` (and whatever lies inside them) are
+    never read: skipped without a word inside a folder, refused when named directly.
+    """
+    walk = _Walk(exclude)
+    for given in paths:
+        path = Path(given)
+        source = printable(str(given))
+        try:
+            status = os.stat(path)
+        except OSError as e:
+            yield InputError(source, _stat_reason(path, e))
+            continue
+        if walk.is_excluded(path):
+            yield InputError(source, "the output of this build; not read as an input")
+        elif stat.S_ISDIR(status.st_mode):
+            yield from walk.folder(path, status)
+        elif stat.S_ISREG(status.st_mode):
+            yield walk.file(path, status, path.name)
+        else:
+            yield InputError(source, _not_a_file(status.st_mode))
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, if it is a regular file (never blocking on a FIFO that
+    replaced it since it was found); raises OSError otherwise."""
+    fd = os.open(path, _OPEN_FLAGS)
     try:
-        size = os.stat(path).st_size
-        if size > limit:
-            return InputError(source, too_large_reason(size, max_chars))
-        with open(path, "rb") as f:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, _not_a_file(mode))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_limited(found: Found, limit: int, max_chars: int) -> bytes | InputError:
+    """The bytes of a file, refusing a file over ``limit`` bytes before reading it."""
+    try:
+        with open_regular(found.path) as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > limit:
+                return InputError(found.source, too_large_reason(size, max_chars))
             data = f.read(limit + 1)
     except OSError as e:
-        return InputError(source, os_reason(e))
+        return InputError(found.source, os_reason(e))
     if len(data) > limit:  # grew while being read
-        return InputError(source, too_large_reason(len(data), max_chars))
+        return InputError(found.source, too_large_reason(len(data), max_chars))
     return data
