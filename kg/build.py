@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import InputError
+from spacy.language import Language
+
+from kg import arguments
+from kg.errors import DocumentError, GeokgError, InputError
 from kg.graph import KnowledgeGraph
 from kg.ingest import DEFAULT_MAX_CHARS, iter_documents
 from kg.model import Document
-from kg.pipeline import DEFAULT_MIN_CONFIDENCE, extract
+from kg.pipeline import DEFAULT_MIN_CONFIDENCE, Extractor, extract
 
 log = logging.getLogger(__name__)
 
@@ -30,16 +34,26 @@ GC_THRESHOLD = 50_000
 
 @dataclass
 class BuildResult:
-    """What a build produced: the graph, and what it could not read."""
+    """What a build produced: the graph, and what it could not read or build.
+
+    ``errors`` holds an :class:`~kg.errors.InputError` for each input that could not be
+    read and a :class:`~kg.errors.DocumentError` for each document that failed inside the
+    tool (an internal error), in the order they were met.
+    """
 
     graph: KnowledgeGraph
     documents: list[str] = field(default_factory=list)
-    errors: list[InputError] = field(default_factory=list)
+    errors: list[GeokgError] = field(default_factory=list)
     facts: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def internal_errors(self) -> list[DocumentError]:
+        """The documents lost to an internal error."""
+        return [e for e in self.errors if isinstance(e, DocumentError)]
 
 
 def sample_paths() -> list[Path]:
@@ -47,37 +61,71 @@ def sample_paths() -> list[Path]:
     return [SAMPLES]
 
 
+PathArg = str | os.PathLike[str]
+
+
 def build(
-    inputs: Iterable[str | Path] | None = None,
-    out: str | Path | None = None,
+    inputs: PathArg | Iterable[PathArg] | None = None,
+    out: PathArg | None = None,
     *,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     max_chars: int = DEFAULT_MAX_CHARS,
     on_document: Callable[[Document], None] | None = None,
-    on_error: Callable[[InputError], None] | None = None,
+    on_error: Callable[[GeokgError], None] | None = None,
+    strict: bool = False,
+    nlp: Language | None = None,
+    extractors: Sequence[Extractor] | None = None,
 ) -> BuildResult:
-    """Build a graph from files or folders (the sample articles when ``inputs`` is None).
+    """Build a graph from a file or folder, or a list of them (the samples when None).
 
     With ``out`` the graph is also written there, merged into what ``out``
     already holds; the write is atomic, so a failed build leaves ``out`` as it was.
-    Bad inputs do not stop the build: they are reported through ``on_error``
-    and listed in the result.
+    Bad inputs and documents that fail inside the tool do not stop the build: they are
+    reported through ``on_error`` and listed in ``BuildResult.errors``. With
+    ``strict=True`` an internal error is raised instead, with its traceback.
+    ``nlp`` (a spaCy pipeline) and ``extractors`` replace the project's own.
     """
-    paths = list(inputs) if inputs is not None else sample_paths()
+    paths = sample_paths() if inputs is None else arguments.as_paths(inputs, "inputs")
+    out = None if out is None else arguments.as_path(out, "out")
+    min_confidence = arguments.fraction(min_confidence, "min_confidence")
+    max_chars = arguments.positive_int(max_chars, "max_chars")
+    on_document = arguments.optional_callable(on_document, "on_document")
+    on_error = arguments.optional_callable(on_error, "on_error")
+    arguments.instance(strict, bool, "strict")
+    arguments.instance(nlp, Language | None, "nlp")
+    if extractors is not None:
+        extractors = arguments.callables(extractors, "extractors")
     result = BuildResult(graph=KnowledgeGraph())
 
+    def report(error: GeokgError) -> None:
+        result.errors.append(error)
+        if on_error is not None:
+            on_error(error)
+
     def documents() -> Iterator[Document]:
-        for item in iter_documents(paths, max_chars=max_chars):
-            if isinstance(item, InputError):
-                result.errors.append(item)
-                if on_error is not None:
-                    on_error(item)
+        for item in _read(paths, max_chars, isolate=not strict):
+            if isinstance(item, DocumentError) and strict:
+                raise item.__cause__ or item
+            if isinstance(item, GeokgError):
+                report(item)
                 continue
             yield item  # iter_documents has refused duplicate ids already
 
     with _fewer_collections():
-        for extraction in extract(documents(), min_confidence=min_confidence):
-            result.graph.add_extraction(extraction)
+        for extraction in extract(
+            documents(),
+            min_confidence=min_confidence,
+            nlp=nlp,
+            extractors=extractors,
+            on_error=None if strict else report,
+        ):
+            try:
+                result.graph.add_extraction(extraction)
+            except Exception as exc:
+                if strict:
+                    raise
+                report(DocumentError.from_exception(extraction.document.id, "map", exc))
+                continue
             result.documents.append(extraction.document.id)
             result.facts += len(extraction.facts)
             if on_document is not None:
@@ -85,6 +133,23 @@ def build(
         if out is not None and result.documents:
             result.graph.save(out)
     return result
+
+
+def _read(
+    paths: list[Path], max_chars: int, *, isolate: bool
+) -> Iterator[Document | InputError | DocumentError]:
+    """The documents of ``paths`` and what could not be read.
+
+    An exception that escapes the readers ends the reading (the documents read before it
+    are still built): with ``isolate`` it is a DocumentError of stage ``read``.
+    """
+    try:
+        yield from iter_documents(paths, max_chars=max_chars)
+    except Exception as exc:
+        if not isolate:
+            raise
+        given = " ".join(str(p) for p in paths)
+        yield DocumentError.from_exception(given, "read", exc)
 
 
 @contextmanager

