@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import GeokgError
 from kg.evaluation import Report, load_gold, pr_curve, score
 from kg.graph import KnowledgeGraph
 from kg.ingest import iter_documents
@@ -24,7 +24,7 @@ def evaluate_file(
     gold = load_gold(gold_path)
     documents = []
     for item in iter_documents([gold_path]):
-        if isinstance(item, InputError):
+        if isinstance(item, GeokgError):
             raise item
         documents.append(item)
     graph = KnowledgeGraph()

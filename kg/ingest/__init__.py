@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import DocumentError, GeokgError, InputError
 from kg.ingest.characters import quoted
 from kg.ingest.files import (
     SUPPORTED_EXTENSIONS,
@@ -43,7 +43,7 @@ _READERS: dict[str, Callable[[Found, int], Iterator[Result]]] = {
 __all__ = ["DEFAULT_MAX_CHARS", "SUPPORTED_EXTENSIONS", "iter_documents"]
 
 
-def _read(item: Found, max_chars: int) -> Iterator[Result]:
+def _read(item: Found, max_chars: int) -> Iterator[Result | DocumentError]:
     reader = _READERS.get(item.path.suffix.lower())
     if reader is None:
         yield InputError(item.source, unsupported_reason(item.path))
@@ -52,19 +52,22 @@ def _read(item: Found, max_chars: int) -> Iterator[Result]:
         yield from reader(item, max_chars)
     except OSError as e:
         yield InputError(item.source, os_reason(e))
+    except Exception as e:  # a reader's bug costs this file only, as an internal error
+        yield DocumentError.from_exception(item.source, "read", e)
 
 
 def iter_documents(
     paths: Iterable[str | Path],
     max_chars: int = DEFAULT_MAX_CHARS,
     exclude: Iterable[str | Path] = (),
-) -> Iterator[Document | InputError]:
+) -> Iterator[Document | InputError | DocumentError]:
     """A Document for each good article under ``paths``, an InputError for each bad input.
 
     Folders are read recursively in name order, hidden files and folders skipped. Files
     are read one at a time, when reached; a .jsonl file line by line. Paths in ``exclude``
     (the build's own output) are never read. A document whose id an earlier document of
-    the same call already has is refused, naming the earlier one.
+    the same call already has is refused, naming the earlier one. A reader that fails
+    unexpectedly costs its file only: a DocumentError (an internal error) names it.
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be positive, not {max_chars}")
@@ -76,7 +79,7 @@ def iter_documents(
             yield item
             continue
         for result in _read(item, max_chars):
-            if isinstance(result, InputError):
+            if isinstance(result, GeokgError):
                 yield result
                 continue
             source, document = result
