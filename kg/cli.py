@@ -14,6 +14,7 @@ from kg import arguments
 from kg.errors import GeokgError, MissingDependencyError, describe, one_line
 from kg.ingest import DEFAULT_MAX_CHARS
 from kg.pipeline import DEFAULT_MIN_CONFIDENCE
+from kg.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 STRICT_HELP = "let internal errors stop the command with a full traceback (for debugging)"
@@ -69,6 +70,26 @@ def _parser() -> argparse.ArgumentParser:
         "deployments, memberships, events, evidence)",
     )
     q.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    q.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop the query after this long (default {DEFAULT_TIMEOUT:g}; 0: no limit)",
+    )
+    q.add_argument(
+        "--max-rows",
+        "--limit",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        metavar="N",
+        help=f"print at most N rows (default {DEFAULT_MAX_ROWS:,}; 0: all)",
+    )
+    q.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="allow SERVICE clauses, which send the query to other endpoints over the network",
+    )
 
     d = sub.add_parser("draw", parents=[strict], help="draw a relationship diagram")
     d.add_argument("graph")
@@ -210,19 +231,16 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from kg.graph import KnowledgeGraph
-    from kg.sparql import format_result, load_query, run_query
+    from kg.sparql import query_command
 
-    sparql = load_query(args.query)
-    graph = KnowledgeGraph.load(args.graph)
-    name = (
-        args.query
-        if args.query.endswith(".rq") or "\n" not in args.query and len(args.query) < 40
-        else None
+    return query_command(
+        args.graph,
+        args.query,
+        fmt=args.format,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        allow_service=args.allow_service,
     )
-    result = run_query(graph.dataset, sparql, name=name)
-    print(format_result(result, args.format), end="")
-    return EXIT_OK
 
 
 def _draw(args: argparse.Namespace) -> int:

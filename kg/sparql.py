@@ -4,6 +4,11 @@ Queries run on pyoxigraph with the default graph as the union of all named
 graphs, so a query sees every document's triples at once. Note that this union
 is a bag: a triple stated by two documents matches twice, hence ``DISTINCT`` in
 the shipped queries.
+
+Queries are safe by default: an update is refused, a ``SERVICE`` clause (a call to
+another endpoint over the network) is refused unless ``allow_service`` is given, a query
+stops after ``timeout`` seconds, at most ``max_rows`` rows are kept, and the text formats
+never print control characters or terminal escape sequences raw.
 """
 
 from __future__ import annotations
@@ -11,48 +16,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
-from dataclasses import dataclass, field
+import sys
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 import rdflib
 
-try:
-    from kg.errors import GeokgError
-except ImportError:  # kg.errors not there yet
+from kg.errors import GeokgError
+from kg.resources import QUERIES_DIR
+from kg.sparql_guard import is_update, service_endpoints
+from kg.sparql_runner import QueryResult, Value, evaluate, evaluate_with_deadline, to_python
 
-    class GeokgError(Exception):  # type: ignore[no-redef]
-        """Base of every geokg error."""
-
-
-class QueryError(GeokgError):
-    """A query that cannot be loaded or run."""
-
-
-from kg.resources import QUERIES_DIR  # noqa: E402
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_INT_TYPES = {
-    XSD + t
-    for t in (
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-        "gYear",
-    )
-}
-_FLOAT_TYPES = {XSD + "decimal", XSD + "double", XSD + "float"}
+_py = to_python  # the name other modules of the package import
+DEFAULT_TIMEOUT = 300.0  # seconds
+DEFAULT_MAX_ROWS = 100_000
 
 # Prefixes used to shorten IRIs in the "table" format only.
 TABLE_PREFIXES = {
@@ -63,34 +43,45 @@ TABLE_PREFIXES = {
 }
 
 FORMATS = ("table", "csv", "tsv", "json")
-_UPDATE_WORDS = {
-    "INSERT",
-    "DELETE",
-    "LOAD",
-    "CLEAR",
-    "DROP",
-    "CREATE",
-    "ADD",
-    "MOVE",
-    "COPY",
-    "WITH",
-}
-Value = str | int | float | bool | None
+
+# Characters never written raw to a terminal: C0 and C1 controls (ESC starts escape
+# sequences; C1 CSI does too on some terminals), DEL, line and paragraph separators, the
+# bidirectional embeddings, overrides and isolates that reorder what is shown, and lone
+# surrogates (which cannot be encoded at all).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-@dataclass
-class QueryResult:
-    """Answer of a query.
+class QueryError(GeokgError):
+    """A query that cannot be loaded or run."""
 
-    ``kind`` is "select", "ask" or "graph" (CONSTRUCT/DESCRIBE). ASK gives one
-    column "result"; a graph gives columns subject/predicate/object and keeps
-    its N-Triples text in ``ntriples``.
-    """
 
-    columns: list[str]
-    rows: list[tuple[Value, ...]]
-    kind: str = "select"
-    ntriples: str = field(default="", repr=False)
+class QueryTimeout(QueryError):
+    """A query that did not finish in its time limit."""
+
+
+class ServiceNotAllowed(QueryError):
+    """A query with a SERVICE clause, which would reach the network, run without allowing it."""
+
+
+__all__ = [
+    "DEFAULT_MAX_ROWS",
+    "DEFAULT_TIMEOUT",
+    "FORMATS",
+    "QueryError",
+    "QueryResult",
+    "QueryTimeout",
+    "ServiceNotAllowed",
+    "Value",
+    "check_query",
+    "competency_names",
+    "format_result",
+    "is_update",
+    "load_query",
+    "query_command",
+    "run_query",
+    "to_store",
+]
 
 
 def load_query(text_or_path: str) -> str:
@@ -144,7 +135,10 @@ def to_store(dataset: rdflib.Dataset | rdflib.Graph | ox.Store) -> ox.Store:
         data = dataset.serialize(format="nt", encoding="utf-8")
         store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
     else:
-        raise QueryError(f"cannot query a {type(dataset).__name__}: expected a graph or a store")
+        raise TypeError(
+            f"dataset: cannot query a {type(dataset).__name__}: expected an rdflib graph or "
+            "dataset, or a pyoxigraph store"
+        )
     return store
 
 
@@ -153,47 +147,115 @@ def run_query(
     sparql: str,
     *,
     name: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    allow_service: bool = False,
 ) -> QueryResult:
     """Run a read-only SPARQL query over the union of all graphs.
 
     ``name`` (a file name) is used in error messages; by default the query's
-    first non-empty line.
+    first non-empty line. The query stops with :class:`QueryTimeout` after ``timeout``
+    seconds (``None`` or 0: no limit; the query then runs in this process); only the first
+    ``max_rows`` rows are kept (``None`` or 0: all), and ``truncated`` is set on the result
+    when there were more. A ``SERVICE`` clause raises :class:`ServiceNotAllowed` unless
+    ``allow_service`` is true.
     """
-    label = name or _first_line(sparql)
+    label = _label(sparql, name)
+    timeout, max_rows = _limits(timeout, max_rows)
+    check_query(sparql, name=label, allow_service=allow_service)
+    return _run(to_store(dataset), sparql, label, timeout, max_rows)
+
+
+def check_query(sparql: str, *, name: str | None = None, allow_service: bool = False) -> None:
+    """Refuse, before anything runs, an update or (unless allowed) a SERVICE clause."""
+    if not isinstance(sparql, str):
+        raise TypeError(f"sparql: expected the text of a query, not {type(sparql).__name__}")
+    label = name or _label(sparql, None)
     if is_update(sparql):
         raise QueryError(f"{label}: SPARQL Update is not allowed: kg query is read-only")
-    store = to_store(dataset)
+    if allow_service:
+        return
+    endpoints = service_endpoints(sparql)
+    if endpoints:
+        raise ServiceNotAllowed(
+            f"{label}: SERVICE {_escape(endpoints[0])} refused: queries do not reach the network "
+            "unless allowed (kg query --allow-service, allow_service=True in Python)"
+        )
+
+
+def _run(
+    store: ox.Store, sparql: str, label: str, timeout: float | None, max_rows: int | None
+) -> QueryResult:
     try:
-        answer = store.query(sparql, use_default_graph_as_union=True)
+        if timeout is None:
+            return evaluate(store, sparql, max_rows)
+        return evaluate_with_deadline(store, sparql, max_rows, timeout)
+    except TimeoutError:
+        raise QueryTimeout(f"{label}: timed out after {timeout:g} s") from None
     except SyntaxError as exc:
-        raise QueryError(f"malformed SPARQL query {label}: {exc}") from None
-    except OSError as exc:  # evaluation errors (e.g. a SERVICE that fails)
-        raise QueryError(f"query {label} failed: {exc}") from None
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult(["result"], [(bool(answer),)], kind="ask")
-    if isinstance(answer, ox.QueryTriples):
-        triples = list(dict.fromkeys(answer))  # the union graph may repeat a triple
-        rows = [(_py(t.subject), _py(t.predicate), _py(t.object)) for t in triples]
-        text = "".join(f"{t.subject} {t.predicate} {t.object} .\n" for t in triples)
-        return QueryResult(["subject", "predicate", "object"], rows, kind="graph", ntriples=text)
-    columns = [v.value for v in answer.variables]
-    rows = [tuple(_py(solution[i]) for i in range(len(columns))) for solution in answer]
-    return QueryResult(columns, rows)
+        raise QueryError(f"malformed SPARQL query {label}: {_one_line(exc)}") from None
+    except (OSError, RuntimeError, ValueError) as exc:  # evaluation errors, a failed SERVICE
+        raise QueryError(f"query {label} failed: {_one_line(exc)}") from None
 
 
-def is_update(sparql: str) -> bool:
-    """Whether the text is a SPARQL Update rather than a query."""
-    # Drop strings, IRIs and comments so that their words do not count.
-    text = re.sub(r'("""|\'\'\')(.|\n)*?\1', " ", sparql)
-    text = re.sub(r'"([^"\\\n]|\\.)*"|\'([^\'\\\n]|\\.)*\'', " ", text)
-    text = re.sub(r"<[^<>\s]*>", " ", text)
-    text = re.sub(r"#[^\n]*", " ", text)
-    text = re.sub(r"(?i)\b(PREFIX\s+[\w.-]*:|BASE)\s*", " ", text)
-    words = re.findall(r"[A-Za-z]+", text)
-    return bool(words) and words[0].upper() in _UPDATE_WORDS
+def _limits(timeout: object, max_rows: object) -> tuple[float | None, int | None]:
+    """The time limit and row cap as run: None for none; TypeError or QueryError if wrong."""
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+            raise TypeError(f"timeout: expected seconds as a number, not {type(timeout).__name__}")
+        if math.isnan(timeout) or timeout < 0:
+            raise QueryError(f"timeout must be a number of seconds ≥ 0, not {timeout}")
+    if max_rows is not None:
+        if isinstance(max_rows, bool) or not isinstance(max_rows, int):
+            raise TypeError(f"max_rows: expected an integer, not {type(max_rows).__name__}")
+        if max_rows < 0:
+            raise QueryError(f"the row cap must be ≥ 0, not {max_rows}")
+    no_limit = timeout is None or timeout == 0 or math.isinf(timeout)
+    return (None if no_limit else float(timeout)), (max_rows or None)
 
 
-def _first_line(sparql: str) -> str:
+def query_command(
+    graph: str | Path,
+    query: str,
+    *,
+    fmt: str = "table",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    max_rows: int | None = DEFAULT_MAX_ROWS,
+    allow_service: bool = False,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """``kg query``: run ``query`` on the graph at ``graph``, print it in ``fmt``; exit code.
+
+    The query is checked before the graph is read. A cut result is printed with a note on
+    ``err``.
+    """
+    from kg.graph import KnowledgeGraph
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    sparql = load_query(query)
+    name = query if query.endswith(".rq") or "\n" not in query and len(query) < 40 else None
+    label = _label(sparql, name)
+    timeout, max_rows = _limits(timeout, max_rows)
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown output format {fmt!r}: expected one of {', '.join(FORMATS)}")
+    check_query(sparql, name=label, allow_service=allow_service)
+    store = to_store(KnowledgeGraph.load(graph).dataset)
+    result = _run(store, sparql, label, timeout, max_rows)
+    out.write(format_result(result, fmt))
+    if result.truncated:
+        out.flush()
+        err.write(
+            f"kg query: output cut at {max_rows:,} rows: the query gives more "
+            "(--max-rows N to change the cap, 0 for none)\n"
+        )
+    return 0
+
+
+def _label(sparql: str, name: str | None) -> str:
+    if name:
+        return _escape(name)
     for line in sparql.splitlines():
         line = line.strip()
         if line and not line.startswith("#") and not line.upper().startswith("PREFIX"):
@@ -201,25 +263,8 @@ def _first_line(sparql: str) -> str:
     return repr(sparql.strip()[:60])
 
 
-def _py(term: object) -> Value:
-    """A query term as a plain Python value (IRIs and strings as str)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        try:
-            if datatype in _INT_TYPES:
-                return int(term.value)
-            if datatype in _FLOAT_TYPES:
-                return float(term.value)
-            if datatype == XSD + "boolean":
-                return term.value in ("true", "1")
-        except ValueError:
-            pass
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value  # NamedNode
+def _one_line(exc: BaseException) -> str:
+    return " ".join(_escape(str(exc)).split())
 
 
 def format_result(result: QueryResult, fmt: str = "table", *, max_width: int | None = 60) -> str:
@@ -233,27 +278,51 @@ def format_result(result: QueryResult, fmt: str = "table", *, max_width: int | N
       written as ``\\t`` and ``\\n``.
     - json: a list of objects, one per row, mapping column to value (numbers as
       JSON numbers, unbound as null).
+
+    Control characters, DEL, bidirectional controls and line separators in values are
+    escaped in every format: as ``\\x1b``, ``\\r``, ``\\u202e`` in table, csv and tsv (a
+    newline stays one inside a csv field, and becomes a space in a table), and with
+    JSON's own ``\\u`` escapes in json, which keeps the values exact.
     """
     if fmt == "table":
-        if result.kind == "graph":
-            return result.ntriples
+        if result.kind == "graph":  # N-Triples escapes C0 controls itself, not the others
+            return _escape(result.ntriples, keep="\n", json_style=True)
         return _table(result, max_width)
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(result.columns)
-        writer.writerows([_text(v) for v in row] for row in result.rows)
+        writer.writerows([_escape(_text(v), keep="\n\t") for v in row] for row in result.rows)
         return buf.getvalue()
     if fmt == "tsv":
         lines = ["\t".join(result.columns)]
         for row in result.rows:
-            cells = [_text(v).replace("\\", "\\\\").replace("\t", "\\t") for v in row]
-            lines.append("\t".join(c.replace("\n", "\\n") for c in cells))
+            lines.append("\t".join(_escape(_text(v).replace("\\", "\\\\")) for v in row))
         return "\n".join(lines) + "\n"
     if fmt == "json":
         objects = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-        return json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+        # json.dumps escapes C0 controls only; the other unsafe characters can only be
+        # inside strings, where a \u escape stands for the same character.
+        text = json.dumps(objects, ensure_ascii=False, indent=2)
+        return _escape(text, keep="\n", json_style=True) + "\n"
     raise QueryError(f"unknown output format {fmt!r}: expected one of {', '.join(FORMATS)}")
+
+
+def _escape(text: str, keep: str = "", json_style: bool = False) -> str:
+    """``text`` with every unsafe character not in ``keep`` written as an escape: ``\\t``,
+    ``\\n``, ``\\r``, ``\\xHH`` or ``\\uHHHH`` (only ``\\uHHHH`` with ``json_style``)."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in keep:
+            return char
+        if json_style:
+            return f"\\u{ord(char):04x}"
+        return _NAMED_ESCAPES.get(char) or (
+            f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+        )
+
+    return _UNSAFE.sub(escape, text)
 
 
 def _text(value: Value) -> str:
@@ -271,7 +340,7 @@ def _short(value: Value, max_width: int | None) -> str:
             if text.startswith(namespace):
                 text = prefix + text[len(namespace) :]
                 break
-    text = text.replace("\n", " ")
+    text = _escape(text.replace("\n", " "))
     if max_width and len(text) > max_width:
         text = text[: max_width - 1] + "…"
     return text

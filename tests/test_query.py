@@ -344,7 +344,7 @@ def test_format_table():
         "who                  count  note\n"
         "-------------------  -----  ---------------\n"
         "gkr:country/veloria  4200\n"
-        'Tab\there             0.5    say "hi", twice\n'
+        'Tab\\there            0.5    say "hi", twice\n'
         "(2 rows)\n"
     )
 
