@@ -86,7 +86,7 @@ class _Walk:
 
     def __init__(self, exclude: Iterable[str | Path]):
         exclude = [Path(p) for p in exclude]
-        self.excluded = {_resolved(Path(p)) for p in exclude}
+        self.excluded = {_resolved(p) for p in exclude}
         self.excluded_names = {p.name for p in self.excluded} | {p.name for p in exclude}
         self.folders: set[tuple[int, int]] = set()
         self.files: dict[tuple[int, int], str] = {}
