@@ -29,7 +29,7 @@ from kg.rdf.iris import document_iri
 from kg.rdf.layout import DocumentPart, Split, assemble, split
 from kg.rdf.mapping import extraction_to_part
 from kg.rdf.namespaces import DCTERMS
-from kg.rdf.terms import Quad
+from kg.rdf.terms import Quad, quad_key
 from kg.resources import ONTOLOGY_DIR
 
 
@@ -51,7 +51,7 @@ class KnowledgeGraph:
         """The rdflib dataset (built on first use from the documents added so far)."""
         if self._dataset is None or self._changed:
             self._dataset = new_dataset()
-            add_quads(self._dataset, self._quads())
+            add_quads(self._dataset, self.quads())
             self._changed = False
         return self._dataset
 
@@ -64,9 +64,10 @@ class KnowledgeGraph:
         self._parts().parts[part.graph] = part
         self._changed = True
 
-    def _quads(self) -> Iterator[Quad]:
+    def quads(self) -> Iterator[Quad]:
+        """Every quad of the graph, sorted by graph then triple (None: the default graph)."""
         if self._dataset is not None and not self._changed:
-            return iter_quads(self._dataset)
+            return iter(sorted(iter_quads(self._dataset), key=quad_key))
         taken = self._parts()
         return assemble(taken.parts.values(), taken.unclaimed)
 
@@ -91,7 +92,7 @@ class KnowledgeGraph:
 
     def __len__(self) -> int:
         """Number of distinct triples over all graphs."""
-        return len({(s, p, o) for s, p, o, _ in self._quads()})
+        return len({(s, p, o) for s, p, o, _ in self.quads()})
 
     def documents(self) -> list[str]:
         """Identifiers of the documents in the graph, sorted."""
