@@ -19,6 +19,7 @@ import json
 import math
 import re
 import sys
+import warnings
 from pathlib import Path
 from typing import TextIO
 
@@ -156,14 +157,23 @@ def run_query(
     ``name`` (a file name) is used in error messages; by default the query's
     first non-empty line. The query stops with :class:`QueryTimeout` after ``timeout``
     seconds (``None`` or 0: no limit; the query then runs in this process); only the first
-    ``max_rows`` rows are kept (``None`` or 0: all), and ``truncated`` is set on the result
-    when there were more. A ``SERVICE`` clause raises :class:`ServiceNotAllowed` unless
-    ``allow_service`` is true.
+    ``max_rows`` rows are kept (``None`` or 0: all): when there were more, ``truncated`` is
+    set on the result and a ``RuntimeWarning`` says so. A ``SERVICE`` clause raises
+    :class:`ServiceNotAllowed` unless ``allow_service`` is true.
+
+    The time limit costs a child process per query, about 10 ms.
     """
     label = _label(sparql, name)
     timeout, max_rows = _limits(timeout, max_rows)
     check_query(sparql, name=label, allow_service=allow_service)
-    return _run(to_store(dataset), sparql, label, timeout, max_rows)
+    result = _run(to_store(dataset), sparql, label, timeout, max_rows)
+    if result.truncated:
+        warnings.warn(
+            f"{label}: only the first {max_rows:,} rows were kept (max_rows=None keeps all)",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return result
 
 
 def check_query(sparql: str, *, name: str | None = None, allow_service: bool = False) -> None:

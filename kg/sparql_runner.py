@@ -120,7 +120,10 @@ def evaluate_with_deadline(
     finally:
         if child.is_alive():
             child.kill()
-        child.join()
+        if message is None:
+            child.join()
+        # else the child is ending on its own: waiting for the system to reclaim its memory
+        # would only slow the answer down, and multiprocessing reaps it later.
         receiver.close()
     if message is None:
         raise ChildProcessError(f"the query process ended without an answer ({_how(child)})")

@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+import kg
 from kg import sparql_runner
 from kg.cli import main
 from kg.sparql import (
@@ -267,6 +268,17 @@ def test_a_query_that_would_run_for_ever_times_out(query):
     assert multiprocessing.active_children() == []  # the query's process is gone
 
 
+def test_a_graph_query_takes_the_same_limits():
+    graph = kg.load(FIXTURE)
+    with pytest.raises(QueryTimeout, match=r": timed out after 1 s$"):
+        graph.query(CROSS_JOIN, timeout=1)
+    with pytest.warns(RuntimeWarning, match="only the first 2 rows were kept"):
+        capped = graph.query("SELECT ?s WHERE { ?s ?p ?o }", max_rows=2, timeout=None)
+    assert len(capped.rows) == 2 and capped.truncated
+    with pytest.raises(ServiceNotAllowed):
+        graph.query("ASK { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+
+
 def test_the_timeout_message_keeps_fractions(small_store):
     store = chain_store(400)
     with pytest.raises(QueryTimeout, match=r"^'SELECT \(COUNT\(\*\).*': timed out after 0\.5 s$"):
@@ -336,7 +348,8 @@ def test_a_spawned_query_process_gives_the_same_answer(monkeypatch, small_store)
 def test_rows_beyond_the_cap_are_cut():
     store = chain_store(50)
     query = "SELECT ?n WHERE { ?s <http://example.org/n> ?n } ORDER BY ?n"
-    capped = run_query(store, query, max_rows=10)
+    with pytest.warns(RuntimeWarning, match=r"^'SELECT \?n .*': only the first 10 rows were kept"):
+        capped = run_query(store, query, max_rows=10)
     assert capped.rows == [(i,) for i in range(10)] and capped.truncated
     exact = run_query(store, query, max_rows=50)
     assert len(exact.rows) == 50 and not exact.truncated
@@ -347,10 +360,12 @@ def test_the_cap_holds_on_a_result_too_large_to_hold():
     # 10^12 rows: the query stops once the cap is reached, without computing the rest.
     store = chain_store(500)
     query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-    result = run_query(store, query, max_rows=5, timeout=60)
+    with pytest.warns(RuntimeWarning):
+        result = run_query(store, query, max_rows=5, timeout=60)
     assert len(result.rows) == 5 and result.truncated
     construct = "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-    graph = run_query(store, construct, max_rows=7, timeout=60)
+    with pytest.warns(RuntimeWarning):
+        graph = run_query(store, construct, max_rows=7, timeout=60)
     assert len(graph.rows) == 7 and graph.truncated and graph.ntriples.count("\n") == 7
 
 
