@@ -273,8 +273,10 @@ def _label(sparql: str, name: str | None) -> str:
     return repr(sparql.strip()[:60])
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(_escape(str(exc)).split())
+def _one_line(exc: BaseException, limit: int = 240) -> str:
+    """The exception's message on one line, cut (oxigraph's list all it expected)."""
+    text = _escape(" ".join(str(exc).split()))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def format_result(result: QueryResult, fmt: str = "table", *, max_width: int | None = 60) -> str:
