@@ -13,16 +13,21 @@ from functools import lru_cache
 from dateparser.date import DateDataParser
 from spacy.tokens import Span, Token
 
+from kg.resolve.sentences import token_sentence_words
+
 _DAY_WORDS = re.compile(
     r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
     r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|"
     r"oct(ober)?|nov(ember)?|dec(ember)?)\b",
     re.IGNORECASE,
 )
+# A date expression longer than this names no single day or month ("the second Tuesday
+# of next month" is 32 characters); the parser is not given it.
+MAX_EXPRESSION = 80
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 _REPORTING = {"say", "tell", "report", "announce", "claim", "state", "add", "note", "confirm"}
-_FUTURE_WORDS = {"next", "upcoming", "tomorrow", "coming"}
+_FUTURE_WORDS = frozenset({"next", "upcoming", "tomorrow", "coming"})
 _LEADING_WORDS = re.compile(r"^(later|earlier|late|early|on|by|since|until)\s+", re.IGNORECASE)
 _RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+year\b", re.IGNORECASE)
 _LAST_WEEKDAY = re.compile(
@@ -62,6 +67,8 @@ def resolve_day(text: str, base: dt.date | None, future: bool = False) -> dt.dat
         return None
     if base is None and not re.search(r"\b\d{4}\b", text):
         return None
+    if len(text) > MAX_EXPRESSION:
+        return None
     base = base or dt.date(2000, 1, 1)
     data = _parser(base, "future" if future else "past").get_date_data(text)
     if data is None or data.date_obj is None or data.period != "day":
@@ -82,7 +89,7 @@ def resolve_year(text: str, base: dt.date | None) -> int | None:
     explicit = re.search(r"\b(1[89]\d\d|20\d\d)\b", text)
     if explicit:
         return int(explicit.group(1))
-    if base is None or not _DAY_WORDS.search(text):
+    if base is None or not _DAY_WORDS.search(text) or len(text) > MAX_EXPRESSION:
         return None
     data = _parser(base, "past").get_date_data(text)
     if data is None or data.date_obj is None or data.period not in {"month", "day"}:
@@ -111,12 +118,17 @@ def looks_future(token: Token) -> bool:
         return True
     if verb.tag_ in {"VBZ", "VBP"} and verb.lemma_ not in _REPORTING and verb.lemma_ != "be":
         return True  # "the summit, which opens on June 28": the present of a schedule
-    return any(t.lower_ in _FUTURE_WORDS for t in token.sent)
+    return not _FUTURE_WORDS.isdisjoint(token_sentence_words(token))
 
 
-def sentence_day(sent: Span, base: dt.date | None) -> tuple[dt.date | None, Span | None]:
-    """The first DATE entity of a sentence that names a day, resolved."""
-    for ent in sent.ents:
+def sentence_day(
+    sent: Span, base: dt.date | None, ents: list[Span] | None = None
+) -> tuple[dt.date | None, Span | None]:
+    """The first DATE entity of a sentence that names a day, resolved.
+
+    ``ents`` are the sentence's entities when the caller has them at hand
+    (``Span.ents`` reads the whole document)."""
+    for ent in sent.ents if ents is None else ents:
         if ent.label_ != "DATE":
             continue
         day = resolve_day(ent.text, base, future=looks_future(ent.root))
@@ -134,26 +146,71 @@ def _clause_verb(token: Token) -> Token:
     return node
 
 
-def day_for(anchor: Token, base: dt.date | None) -> dt.date | None:
-    """The day of the DATE expression that belongs to ``anchor``'s clause.
+class SentenceDates:
+    """The day expressions of one sentence, resolved once, with the clause each belongs
+    to: ``day_for`` answers for any anchor of the sentence without going through every
+    date of it again (a sentence may hold hundreds)."""
 
-    A date counts when it hangs on the same verb as the anchor (or on the anchor
-    itself); a lone date of the sentence counts for the sentence's main clause.
-    """
-    verb = _clause_verb(anchor)
-    candidates: list[tuple[dt.date, bool]] = []
-    for ent in anchor.sent.ents:
-        if ent.label_ != "DATE":
-            continue
-        day = resolve_day(ent.text, base, future=looks_future(ent.root))
-        if day is None:
-            continue
-        own = _clause_verb(ent.root.head if ent.root.dep_ == "pobj" else ent.root)
-        if own == verb or ent.root.head == anchor or ent.root.head.head == anchor:
-            return day
-        if own.dep_ in {"relcl", "acl"} and anchor.left_edge.i <= own.head.i <= anchor.right_edge.i:
-            return day  # "the summit, which opens on June 28"
-        candidates.append((day, own == anchor.sent.root))
-    if len(candidates) == 1 and verb == anchor.sent.root:
-        return candidates[0][0]
-    return None
+    def __init__(self, sent: Span, base: dt.date | None, ents: list[Span] | None = None):
+        self.sent = sent
+        self._root: Token | None = None
+        self.days: list[dt.date] = []
+        # token index → the first date whose clause verb / head / head's head it is
+        self._by_verb: dict[int, int] = {}
+        self._by_head: dict[int, int] = {}
+        self._by_grand: dict[int, int] = {}
+        self._relative: list[tuple[int, int]] = []  # (head of its relcl/acl clause, date)
+        for ent in sent.ents if ents is None else ents:
+            if ent.label_ != "DATE":
+                continue
+            day = resolve_day(ent.text, base, future=looks_future(ent.root))
+            if day is None:
+                continue
+            root = ent.root
+            own = _clause_verb(root.head if root.dep_ == "pobj" else root)
+            n = len(self.days)
+            self.days.append(day)
+            self._by_verb.setdefault(own.i, n)
+            self._by_head.setdefault(root.head.i, n)
+            self._by_grand.setdefault(root.head.head.i, n)
+            if own.dep_ in {"relcl", "acl"}:
+                self._relative.append((own.head.i, n))
+
+    def day_for(self, anchor: Token) -> dt.date | None:
+        """The day of the DATE expression that belongs to ``anchor``'s clause.
+
+        A date counts when it hangs on the same verb as the anchor (or on the anchor
+        itself); a lone date of the sentence counts for the sentence's main clause.
+        """
+        verb = _clause_verb(anchor)
+        none = len(self.days)
+        first = min(
+            self._by_verb.get(verb.i, none),
+            self._by_head.get(anchor.i, none),
+            self._by_grand.get(anchor.i, none),
+        )
+        left, right = anchor.left_edge.i, anchor.right_edge.i
+        for head, n in self._relative:
+            if n >= first:
+                break
+            if left <= head <= right:
+                first = n  # "the summit, which opens on June 28"
+                break
+        if first < none:
+            return self.days[first]
+        if none == 1 and verb == self.root:
+            return self.days[0]
+        return None
+
+    @property
+    def root(self) -> Token:
+        if self._root is None:
+            self._root = self.sent.root  # spaCy finds it by reading the whole sentence
+        return self._root
+
+
+def day_for(anchor: Token, base: dt.date | None, ents: list[Span] | None = None) -> dt.date | None:
+    """The day of the DATE expression that belongs to ``anchor``'s clause
+    (:meth:`SentenceDates.day_for`). ``ents`` are the entities of the anchor's
+    sentence when the caller has them."""
+    return SentenceDates(anchor.sent, base, ents).day_for(anchor)

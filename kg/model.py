@@ -8,6 +8,7 @@ them into triples, and evaluation reads the triples back.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 # Contract classes an entity may have (CONTRACT.md §2). Subclasses of
@@ -48,6 +49,38 @@ LIMIT_QUANTITIES = (
     "stockpile",
     "spending",
 )
+# A number above this is not a count of troops one country has in another: the largest
+# deployments reported are a few hundred thousand, and no army numbers ten million.
+MAX_TROOP_COUNT = 10_000_000
+# Years as the graph writes them (xsd:gYear, four digits); a later one is refused, not cut.
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
+def has_name(label: str) -> bool:
+    """Whether a label names something: it has a letter or a digit, in any script."""
+    return any(c.isalnum() for c in label)
+
+
+def valid_limit_value(value: object) -> bool:
+    """Whether ``value`` can be a treaty limit: a finite number, not negative."""
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
+
+
+def _check_year(what: str, year: object) -> None:
+    if year is None:
+        return
+    if not isinstance(year, int) or isinstance(year, bool) or not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"{what} {year!r} is not a year from {MIN_YEAR} to {MAX_YEAR}")
+
+
+def _check_day(what: str, day: object) -> None:
+    if day is not None and not isinstance(day, dt.date):
+        raise ValueError(f"{what} {day!r} is not a date")
 
 
 @dataclass
@@ -115,6 +148,9 @@ class Position(Fact):
     roles: set[str] = field(default_factory=set)
     observed_on: dt.date | None = None
 
+    def __post_init__(self) -> None:
+        _check_day("observed_on", self.observed_on)
+
     def identity(self) -> tuple:
         return ("position", self.holder, self.jurisdiction)
 
@@ -124,6 +160,10 @@ class Limit:
     quantity: str  # one of LIMIT_QUANTITIES
     value: float
     unit: str  # one of LIMIT_UNITS
+
+    def __post_init__(self) -> None:
+        if not valid_limit_value(self.value):
+            raise ValueError(f"limit value {self.value!r} is not a finite, non-negative number")
 
 
 @dataclass
@@ -138,6 +178,10 @@ class AgreementFact(Fact):
     limits: list[Limit] = field(default_factory=list)
     prohibits: set[str] = field(default_factory=set)  # WeaponSystem keys
 
+    def __post_init__(self) -> None:
+        _check_year("agreement year", self.year)
+        _check_day("agreement date", self.date)
+
     def identity(self) -> tuple:
         return ("agreement", self.agreement)
 
@@ -146,8 +190,20 @@ class AgreementFact(Fact):
 class Deployment(Fact):
     sender: str
     host: str
-    count: int | None = None
+    count: int | None = None  # exact, 1 to MAX_TROOP_COUNT
     observed_on: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        count = self.count
+        if count is not None and (
+            not isinstance(count, int)
+            or isinstance(count, bool)
+            or not 1 <= count <= MAX_TROOP_COUNT
+        ):
+            raise ValueError(
+                f"troop count {count!r} is not a whole number from 1 to {MAX_TROOP_COUNT:,}"
+            )
+        _check_day("observed_on", self.observed_on)
 
     def identity(self) -> tuple:
         return ("deployment", self.sender, self.host, self.count)
@@ -158,6 +214,9 @@ class Membership(Fact):
     member: str
     organization: str
     since: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_year("membership year", self.since)
 
     def identity(self) -> tuple:
         return ("membership", self.member, self.organization)
@@ -181,6 +240,9 @@ class Event(Fact):
     location: str | None = None
     date: dt.date | None = None
     name_entity: str | None = None  # Entity.key of a named Event ("Ulchi Freedom Guardian")
+
+    def __post_init__(self) -> None:
+        _check_day("event date", self.date)
 
     def identity(self) -> tuple:
         return (

@@ -17,7 +17,9 @@ from spacy.tokens import Span, Token
 
 from kg.dates import resolve_day, resolve_year, year_of
 from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
-from kg.model import AgreementFact, Entity, Limit
+from kg.model import AgreementFact, Entity, Limit, has_name
+from kg.numbers import limit_value
+from kg.resolve.facts import FactMerger, fact_entity_keys
 from kg.resolve.mentions import clean_name, slug
 
 _SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT", "$"}
@@ -76,6 +78,9 @@ class AgreementExtractor:
         last: Entity | None = None
         last_sent = -1
         by_key: dict[str, AgreementFact] = {}
+        merger = FactMerger()
+        # the story's own agreements by head noun ("deal"), oldest first
+        scoped: dict[str, list[Entity]] = {}
         handled: set[int] = set()
         named_starts = [
             m.span[0]
@@ -98,7 +103,7 @@ class AgreementExtractor:
                 if head_mention is not None and head_mention.entity.cls in {"Agreement", "Treaty"}:
                     entity = head_mention.entity  # "New START, the last treaty limiting ..."
                 else:
-                    entity = self._generic(ctx, token, last)
+                    entity = self._generic(ctx, token, last, scoped)
                 if entity is None:
                     continue
                 anchor = token
@@ -128,13 +133,18 @@ class AgreementExtractor:
             merged = by_key.get(entity.key)
             if merged is None:
                 by_key[entity.key] = fact
+                merger.add(fact)
             else:
-                _merge(merged, fact)
+                merger.merge(merged, fact)
+        # what other facts name stays, whatever it is ("the Nokia and Microsoft deal")
+        named = {k for f in ctx.facts for k in fact_entity_keys(f)}
+        named.update(k for f in by_key.values() for k in fact_entity_keys(f) - {f.agreement})
         for key, fact in by_key.items():
             entity = ctx.found.entities[key]
             if len(entity.label.split()) == 1 and not entity.alt_labels and not fact.parties:
                 # a bare "an agreement" nobody is party to names nothing a reader could look up
-                del ctx.found.entities[key]
+                if key not in named:
+                    del ctx.found.entities[key]
                 continue
             yield fact
 
@@ -183,15 +193,20 @@ class AgreementExtractor:
             mention.entity.cls = "Agreement"  # "the Liptako-Gourma Charter"
             return mention.entity, mention.span
         if mention.span.label_ == "LAW":
+            label = clean_name(mention.span.text)
+            if not has_name(label):
+                return None
             entity = Entity(
                 key=f"agreement:{slug(mention.span.text)}",
                 cls="Agreement",
-                label=clean_name(mention.span.text),
+                label=label,
             )
             return ctx.found.touch(entity, mention.span.sent, 0.8), mention.span
         return None
 
-    def _generic(self, ctx: DocContext, noun: Token, last: Entity | None) -> Entity | None:
+    def _generic(
+        self, ctx: DocContext, noun: Token, last: Entity | None, scoped: dict[str, list[Entity]]
+    ) -> Entity | None:
         lemma = noun.lemma_.lower()
         doc = noun.doc
         if noun.dep_ == "compound":
@@ -232,10 +247,15 @@ class AgreementExtractor:
             else:
                 words = described
         name = " ".join(words)
-        for existing in ctx.found.entities.values():
+        if not has_name(name):
+            return None  # "signed the year treaty": nothing left to name it by
+        head = name.split()[-1]
+        # one of the story's agreements of the same head noun, named more or less fully,
+        # is the same agreement (a label only ever grows into one of the same head)
+        for existing in scoped.get(head, []):
             if existing.cls == "Agreement" and existing.scope == ctx.document.id:
                 a, b = set(existing.label.split()), set(name.split())
-                if (a <= b or b <= a) and existing.label.split()[-1] == name.split()[-1]:
+                if a <= b or b <= a:
                     if len(existing.label) < len(name):
                         existing.alt_labels.add(existing.label)
                         existing.label = name
@@ -248,13 +268,17 @@ class AgreementExtractor:
             label=name,
             scope=ctx.document.id,
         )
-        return ctx.found.touch(entity, noun.sent, 0.8)
+        entity = ctx.found.touch(entity, noun.sent, 0.8)
+        scoped.setdefault(head, []).append(entity)
+        return entity
 
     def _named_modifier(self, ctx: DocContext, noun: Token) -> Entity | None:
         """'the African Continental Free Trade Area agreement': the name is the agreement."""
         for child in noun.children:
             if child.dep_ not in {"compound", "nmod"}:
                 continue
+            if child.conjuncts:
+                continue  # "the Nokia and Microsoft deal": the names are its parties
             mention = ctx.found.mention_at(child)
             if mention is None:
                 continue
@@ -316,6 +340,8 @@ class AgreementExtractor:
                 continue
             proper = entity is not None or t.pos_ == "PROPN"
             words.append(t.text if proper else t.text.lower())
+        while words and not has_name(words[0]):
+            words.pop(0)  # "the — agreement"
         if noun.lemma_.lower() in {"memorandum", "memoranda"}:
             words.append("of understanding")
         if noun.lemma_.lower() == "resolution":
@@ -351,6 +377,8 @@ class AgreementExtractor:
         ):
             return None
         name = clean_name(noun.doc[parts[0].i : noun.i + 1].text)
+        if not has_name(name):
+            return None
         return Entity(key=f"agreement:{slug(name)}", cls="Agreement", label=name)
 
     # -- what is said of it ---------------------------------------------------
@@ -370,7 +398,7 @@ class AgreementExtractor:
             year = year_of(token.text)
             if year:
                 fact.year = year
-        dated = [e for e in anchor.sent.ents if e.label_ == "DATE" and e.end <= anchor.i]
+        dated = [e for e in ctx.sent_ents(sent) if e.label_ == "DATE" and e.end <= anchor.i]
         for ent in dated:
             if ent.end == anchor.i or ent.root.head == anchor or ent.root.head.head == anchor:
                 # "the November 27 maritime border agreement": the day it was concluded
@@ -556,7 +584,8 @@ class AgreementExtractor:
                     and t.lower_ not in {"own", "its", "their"}
                 ]
                 name = " ".join(words)
-                out.append(Entity(key=f"weapon:{slug(name)}", cls="WeaponSystem", label=name))
+                if has_name(name):
+                    out.append(Entity(key=f"weapon:{slug(name)}", cls="WeaponSystem", label=name))
                 break
         return out
 
@@ -568,7 +597,7 @@ class AgreementExtractor:
         for i, token in enumerate(tokens):
             if not (token.like_num or token.lower_ in {"one", "two", "three", "half"}):
                 continue
-            value = _number(token.text)
+            value = limit_value(token.text)
             if value is None:
                 continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -628,24 +657,13 @@ class AgreementExtractor:
         return _DEFAULT_QUANTITY.get(unit)
 
 
-def _number(text: str) -> float | None:
-    words = {"one": 1.0, "two": 2.0, "three": 3.0, "half": 0.5}
-    if text.lower() in words:
-        return words[text.lower()]
-    text = text.replace(",", "")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
 def _month_year(ctx: DocContext, verb: Token) -> int | None:
     """The year of a month named in the verb's own clause ('in September' said in 2024 of
     the past is September 2023)."""
     for prep in _clause_preps(verb, {"in"}):
-        for ent in ctx.doc.ents:
-            if ent.label_ == "DATE" and prep.i < ent.start <= prep.i + 1:
-                return resolve_year(ent.text, ctx.date)
+        ent = ctx.ent_starting_at(prep.i + 1)
+        if ent is not None and ent.label_ == "DATE":
+            return resolve_year(ent.text, ctx.date)
     return None
 
 
@@ -717,8 +735,8 @@ def _pronoun_antecedent(ctx: DocContext, pronoun: Token) -> Entity | None:
             entity = ctx.entity(child)
             if entity is not None and entity.cls in ACTOR_CLASSES:
                 return entity
-    for mention in sorted(ctx.found.mentions, key=lambda m: -m.span.start):
-        if mention.span.start >= sent.start or mention.entity.cls != "Country":
+    for mention in ctx.found.index.before(sent.start, "Country"):
+        if mention.entity.cls != "Country":
             continue
         if (
             mention.span.root.dep_ in {"nsubj", "nsubjpass"}
@@ -726,15 +744,3 @@ def _pronoun_antecedent(ctx: DocContext, pronoun: Token) -> Entity | None:
         ):
             return mention.entity
     return None
-
-
-def _merge(into: AgreementFact, other: AgreementFact) -> None:
-    into.parties |= other.parties
-    into.restricts |= other.restricts
-    into.prohibits |= other.prohibits
-    into.year = into.year or other.year
-    into.date = into.date or other.date
-    for limit in other.limits:
-        if limit not in into.limits:
-            into.limits.append(limit)
-    into.evidence.extend(e for e in other.evidence if e not in into.evidence)

@@ -155,9 +155,7 @@ class AllianceExtractor:
     def _last_pair(self, ctx: DocContext, anchor: Token, wanted: str) -> list[Entity]:
         """'the two leaders': the last two distinct people (or countries) named before."""
         seen: list[Entity] = []
-        for mention in sorted(ctx.found.mentions, key=lambda m: -m.span.start):
-            if mention.span.start >= anchor.i:
-                continue
+        for mention in ctx.found.index.before(anchor.i, wanted):
             entity = mention.entity
             if entity.cls != wanted or entity in seen:
                 continue

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.dates import day_for
+from kg.dates import SentenceDates
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 from kg.model import Document, Entity, Evidence, Fact
+from kg.resolve.facts import fact_entity_keys
 from kg.resolve.mentions import DocEntities, sentence_evidence
 
 # Entity classes that can act as states or state-like parties.
@@ -38,6 +39,12 @@ class DocContext:
     facts: list[Fact] = field(default_factory=list)
     # person key -> (role, jurisdiction key) found so far, in document order
     roles: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # named entities by sentence start and by their own start, built on first use:
+    # ``Span.ents`` reads every entity of the document on each call
+    _ents_by_sent: dict[int, list[Span]] | None = field(default=None, init=False, repr=False)
+    _ents_by_start: dict[int, Span] = field(default_factory=dict, init=False, repr=False)
+    _dates: dict[int, SentenceDates] = field(default_factory=dict, init=False, repr=False)
+    _fact_keys: tuple[int, set[str]] = field(default=(0, set()), init=False, repr=False)
 
     @property
     def date(self) -> dt.date | None:
@@ -50,6 +57,34 @@ class DocContext:
 
     def entity(self, token: Token) -> Entity | None:
         return self.found.entity_at(token)
+
+    def named_by_facts(self, key: str) -> bool:
+        """Whether a fact found so far names the entity ``key``."""
+        if self._fact_keys[0] != len(self.facts):
+            keys = {k for f in self.facts for k in fact_entity_keys(f)}
+            self._fact_keys = (len(self.facts), keys)
+        return key in self._fact_keys[1]
+
+    def sent_ents(self, sent: Span) -> list[Span]:
+        """The named entities (spaCy's, dates among them) that lie within a sentence."""
+        if self._ents_by_sent is None:
+            self._index_ents()
+        assert self._ents_by_sent is not None
+        return self._ents_by_sent.get(sent.start, [])
+
+    def ent_starting_at(self, i: int) -> Span | None:
+        """The named entity (spaCy's) that starts at token ``i``."""
+        if self._ents_by_sent is None:
+            self._index_ents()
+        return self._ents_by_start.get(i)
+
+    def _index_ents(self) -> None:
+        self._ents_by_sent = {}
+        for ent in self.doc.ents:
+            self._ents_by_start[ent.start] = ent
+            sent = ent.sent
+            if ent.end <= sent.end:
+                self._ents_by_sent.setdefault(sent.start, []).append(ent)
 
     def entities_in(self, tokens, classes: set[str] | None = None) -> list[Entity]:
         """Distinct entities mentioned among ``tokens``, in order."""
@@ -99,10 +134,9 @@ class DocContext:
         if lower in {"country", "nation", "state", "kingdom", "republic"} and any(
             c.lower_ == "the" for c in token.children
         ):
-            for mention in sorted(self.found.mentions, key=lambda m: -m.span.start):
-                if mention.span.start < token.i and mention.entity.cls == "Country":
-                    if mention.entity.key not in exclude:
-                        return mention.entity
+            for mention in self.found.index.before(token.i, "Country"):
+                if mention.entity.cls == "Country" and mention.entity.key not in exclude:
+                    return mention.entity
             return None
         if lower in {
             "bloc",
@@ -115,17 +149,17 @@ class DocContext:
         } and any(c.lower_ == "the" for c in token.children):
             # "members of the bloc": the international body the story names most
             counts: dict[str, int] = {}
-            last_seen: dict[str, int] = {}
-            for mention in self.found.mentions:
-                if (
-                    mention.span.start < token.i
-                    and mention.entity.cls == "InternationalOrganization"
-                ):
-                    counts[mention.entity.key] = counts.get(mention.entity.key, 0) + 1
-                    last_seen[mention.entity.key] = mention.span.start
+            last_seen: dict[str, tuple[int, int]] = {}  # key -> (order found, start)
+            io = "InternationalOrganization"
+            for order, mention in self.found.index.numbered_before(token.i, io):
+                if mention.entity.cls == io:
+                    key = mention.entity.key
+                    counts[key] = counts.get(key, 0) + 1
+                    if order > last_seen.get(key, (0, 0))[0]:
+                        last_seen[key] = (order, mention.span.start)
             if not counts:
                 return None
-            best = max(counts, key=lambda k: (counts[k], last_seen[k]))
+            best = max(counts, key=lambda k: (counts[k], last_seen[k][1]))
             return self.found.entities.get(best)
         for child in token.children:
             if child.dep_ in {"compound", "amod"} and self.found.entity_at(child) is not None:
@@ -141,8 +175,8 @@ class DocContext:
         if count is None:
             return []
         seen: list[Entity] = []
-        for mention in sorted(self.found.mentions, key=lambda m: -m.span.start):
-            if mention.span.start >= token.i or mention.entity.cls != "Country":
+        for mention in self.found.index.before(token.i, "Country"):
+            if mention.entity.cls != "Country":
                 continue
             if all(e.key != mention.entity.key for e in seen):
                 seen.append(mention.entity)
@@ -153,20 +187,22 @@ class DocContext:
     def _last_person(self, pronoun: Token) -> Entity | None:
         """'he' / 'she': the person last named as a subject, else the person last named."""
         # not someone the same sentence names after the pronoun ("He spoke with Lorenzana")
-        here = {
-            m.entity.key
-            for m in self.found.mentions
-            if pronoun.sent.start <= m.span.start < pronoun.sent.end and m.span.start > pronoun.i
-        }
-        before = sorted(
-            (
-                m
-                for m in self.found.mentions
-                if m.span.end <= pronoun.i and m.entity.cls == "Person" and m.entity.key not in here
-            ),
-            key=lambda m: -m.span.start,
-        )
-        for mention in before[:4]:
+        index = self.found.index
+        end = pronoun.sent.end
+        named_after: dict[str, bool] = {}
+        before: list = []
+        for m in index.before(pronoun.i, "Person"):
+            if m.span.end > pronoun.i or m.entity.cls != "Person":
+                continue
+            key = m.entity.key
+            if key not in named_after:
+                named_after[key] = index.key_between(key, pronoun.i + 1, end)
+            if named_after[key]:
+                continue
+            before.append(m)
+            if len(before) == 4:
+                break
+        for mention in before:
             if mention.span.root.dep_ in {"nsubj", "nsubjpass"}:
                 return mention.entity
         return before[0].entity if before else None
@@ -180,7 +216,11 @@ class DocContext:
 
     def day(self, anchor: Token) -> dt.date | None:
         """The day the clause of ``anchor`` names, resolved against the document date."""
-        return day_for(anchor, self.date)
+        sent = anchor.sent
+        dates = self._dates.get(sent.start)
+        if dates is None:
+            dates = self._dates[sent.start] = SentenceDates(sent, self.date, self.sent_ents(sent))
+        return dates.day_for(anchor)
 
     def country_of(self, entity: Entity) -> Entity | None:
         """The country a person or body belongs to, when the document or gazetteer says so."""

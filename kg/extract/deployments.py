@@ -9,50 +9,42 @@ the number modifying the noun.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from spacy.tokens import Token
 
 from kg.extract.context import DocContext, modality, scaled
 from kg.model import Deployment, Entity
+from kg.numbers import count_of
 
 _HOST_PREPS = {"in", "to", "into", "inside", "across", "throughout"}
-_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
-_WORD_NUMBERS = {
-    "hundred": 100,
-    "thousand": 1000,
-    "dozen": 12,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twenty": 20,
-    "fifty": 50,
-}
+_SIGNS = {"-", "−", "–", "minus"}
 
 
 def parse_count(tokens: list[Token]) -> int | None:
-    """'28,500' → 28500, '4.5 million' → 4500000, 'two thousand' → 2000."""
-    value: float | None = None
-    for token in tokens:
-        text = token.text.replace(",", "")
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-        if number is not None and value is None:
-            value = number
-        elif token.lower_ in {"thousand", "million"}:
-            value = (value or 1) * (1000 if token.lower_ == "thousand" else 1_000_000)
-        elif token.lower_ in _WORD_NUMBERS and value is None:
-            value = _WORD_NUMBERS[token.lower_]
-    return int(value) if value else None
+    """'28,500' → 28500, '4.5 million' → 4500000, 'two thousand' → 2000.
+
+    None for what is no troop count (``kg.numbers.count_of``): a negative number
+    ("-500", "minus 500"), a fraction, "1e309", more than ``MAX_TROOP_COUNT``.
+    """
+    if not tokens or _negative(tokens[0]):
+        return None
+    return count_of(t.text for t in tokens)
+
+
+def _negative(token: Token) -> bool:
+    """Whether a sign stands right before the number ("-500", "minus 500")."""
+    if token.i == 0:
+        return False
+    sign = token.doc[token.i - 1]
+    if sign.lower_ == "minus":
+        return True
+    # "-500" but not "1,000-500" or "a 20-30 strong unit"
+    return (
+        sign.text in _SIGNS
+        and not sign.whitespace_
+        and (sign.i == 0 or bool(sign.doc[sign.i - 1].whitespace_))
+    )
 
 
 class DeploymentExtractor:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
-from kg.model import Entity, Event
+from kg.model import Entity, Event, has_name
 
 _PLACE_CLASSES = {"City", "Country", "Place"}
 _ATTACK_PREPS = {"at", "against", "on", "toward", "towards"}
@@ -95,11 +95,10 @@ class EventExtractor:
             if found is None:
                 continue
             for draft in found if isinstance(found, list) else [found]:
-                used.update(
-                    t.i
-                    for t in draft.anchor.subtree
-                    if t.i >= draft.anchor.i - 1 and t.i <= draft.anchor.i
-                )
+                anchor = draft.anchor
+                used.add(anchor.i)
+                if anchor.i > 0 and anchor.is_ancestor(anchor.doc[anchor.i - 1]):
+                    used.add(anchor.i - 1)  # "phone call": one trigger, not two
                 confidence = scaled(draft.confidence, modality(draft.anchor, ctx.lex))
                 if confidence is None:
                     continue
@@ -758,13 +757,15 @@ class EventExtractor:
         from kg.resolve.mentions import clean_name, slug
 
         span = doc[start:i]
+        name = clean_name(span.text)
+        if not has_name(name):
+            return None
         for token in span:
             mention = ctx.found.by_token.pop(token.i, None)
-            if mention is not None and mention in ctx.found.mentions:
-                ctx.found.mentions.remove(mention)
-                if not any(m.entity.key == mention.entity.key for m in ctx.found.mentions):
-                    ctx.found.entities.pop(mention.entity.key, None)
-        name = clean_name(span.text)
+            if mention is not None and ctx.found.remove_mention(mention):
+                key = mention.entity.key
+                if not ctx.found.mention_count(key) and not ctx.named_by_facts(key):
+                    ctx.found.entities.pop(key, None)
         entity = Entity(key=f"event:{slug(name)}", cls="Event", label=name)
         return ctx.found.add_mention(span, entity, "name", 0.75).entity
 
@@ -795,6 +796,8 @@ class EventExtractor:
         from kg.resolve.mentions import clean_name, slug
 
         name = clean_name(span.text)
+        if not has_name(name):
+            return None
         existing = ctx.entity(span[0])
         if existing is not None:
             existing.cls = "Event"

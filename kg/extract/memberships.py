@@ -163,9 +163,9 @@ def resolve_year_of_clause(ctx: DocContext, verb: Token) -> int | None:
     """The year of a month or day named in a clause ('became a member in March')."""
     for child in verb.children:
         if child.dep_ == "prep" and child.lower_ in {"in", "on", "since"}:
-            for ent in ctx.doc.ents:
-                if ent.label_ == "DATE" and child.i < ent.start <= child.i + 1:
-                    return resolve_year(ent.text, ctx.date)
+            ent = ctx.ent_starting_at(child.i + 1)
+            if ent is not None and ent.label_ == "DATE":
+                return resolve_year(ent.text, ctx.date)
     return None
 
 

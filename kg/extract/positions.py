@@ -20,8 +20,8 @@ from spacy.tokens import Span, Token
 
 from kg.extract.context import ACTOR_CLASSES, DocContext, scaled
 from kg.lexicon import Lexicon
-from kg.model import Entity, Position
-from kg.resolve.mentions import Mention
+from kg.model import Entity, Position, has_name
+from kg.resolve.mentions import Mention, clean_name
 
 _LINKERS = {"of", "for", "at", "to", "in"}
 _BODY_WORDS = {
@@ -93,8 +93,8 @@ class PositionExtractor:
                 continue
             places = ctx.entities_in((t for t in noun.subtree if t.i < noun.i), {"Country"})
             people: list[Mention] = []
-            for m in sorted(ctx.found.mentions, key=lambda m: m.span.start):
-                if noun.i < m.span.start < marker.i and m.entity.cls == "Person":
+            for m in ctx.found.index.between(noun.i + 1, marker.i, "Person"):
+                if m.entity.cls == "Person":
                     if not people or people[-1].entity.key != m.entity.key:
                         people.append(m)
             if len(places) < 2 or len(places) != len(people):
@@ -416,21 +416,25 @@ class PositionExtractor:
             and not doc[stop].is_sent_start
         ):
             stop += 1
-        if stop - start >= 2 and doc[stop - 1].pos_ == "PROPN":
+        if (
+            stop - start >= 2
+            and doc[stop - 1].pos_ == "PROPN"
+            and has_name(clean_name(doc[start:stop].text))
+        ):
             covered = [ctx.found.mention_at(t) for t in doc[start:stop]]
             if not any(
                 m is not None and m.span.start == start and m.span.end == stop for m in covered
             ):
                 if all(m is None or m.kind == "demonym" for m in covered):
                     from kg.resolve.mentions import Entity as _E
-                    from kg.resolve.mentions import clean_name, organization_class, slug
+                    from kg.resolve.mentions import organization_class, slug
 
                     name = clean_name(doc[start:stop].text)
                     entity = _E(f"org:{slug(name)}", organization_class(name), name)
                     for t in doc[start:stop]:
                         mention = ctx.found.by_token.pop(t.i, None)
-                        if mention is not None and mention in ctx.found.mentions:
-                            ctx.found.mentions.remove(mention)
+                        if mention is not None:
+                            ctx.found.remove_mention(mention)
                     return ctx.found.add_mention(doc[start:stop], entity, "name", 0.7).entity
         last: Entity | None = None
         while i < end:
@@ -453,8 +457,8 @@ class PositionExtractor:
     # -- implied parts -------------------------------------------------------
     def _counterpart_role(self, ctx: DocContext, mention: Mention) -> str | None:
         """'his counterpart X': X holds the role of the person 'his' refers to."""
-        for other in sorted(ctx.found.mentions, key=lambda m: -m.span.start):
-            if other.span.start >= mention.span.start or other.entity.cls != "Person":
+        for other in ctx.found.index.before(mention.span.start, "Person"):
+            if other.entity.cls != "Person":
                 continue
             if other.entity.key == mention.entity.key:
                 continue
@@ -529,7 +533,7 @@ class PositionExtractor:
 def _unique_mentions(ctx: DocContext) -> list[Mention]:
     seen: set[int] = set()
     out = []
-    for mention in sorted(ctx.found.mentions, key=lambda m: m.span.start):
+    for mention in ctx.found.index.sorted():
         if id(mention) not in seen:
             seen.add(id(mention))
             out.append(mention)

@@ -5,20 +5,33 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kg.model import AgreementFact, Fact, Position
+from kg.model import AgreementFact, Evidence, Fact, Limit, Position
 
 
-def merge_facts(facts: list[Fact]) -> list[Fact]:
-    """Collapse facts with the same identity into one, keeping every evidence."""
-    merged: dict[tuple, Fact] = {}
-    for fact in facts:
-        key = fact.identity()
-        existing = merged.get(key)
-        if existing is None:
-            merged[key] = fact
-            continue
+class FactMerger:
+    """Folds facts said again into the first: the evidence of each (once, in order),
+    the roles of a position, the parties, limits and dates of an agreement.
+
+    It remembers what each fact holds, so that folding a fact in costs the size of
+    that fact, not of everything already folded (a story may repeat one fact a
+    thousand times)."""
+
+    def __init__(self) -> None:
+        self._evidence: dict[int, set[Evidence]] = {}
+        self._limits: dict[int, set[Limit]] = {}
+
+    def add(self, fact: Fact) -> None:
+        """Start remembering ``fact``, into which others may be folded later."""
+        self._evidence[id(fact)] = set(fact.evidence)
+        if isinstance(fact, AgreementFact):
+            self._limits[id(fact)] = set(fact.limits)
+
+    def merge(self, existing: Fact, fact: Fact) -> None:
+        """Fold ``fact`` into ``existing`` (added before)."""
+        seen = self._evidence[id(existing)]
         for evidence in fact.evidence:
-            if evidence not in existing.evidence:
+            if evidence not in seen:
+                seen.add(evidence)
                 existing.evidence.append(evidence)
         if isinstance(existing, Position) and isinstance(fact, Position):
             existing.roles |= fact.roles
@@ -28,7 +41,25 @@ def merge_facts(facts: list[Fact]) -> list[Fact]:
             existing.prohibits |= fact.prohibits
             existing.year = existing.year or fact.year
             existing.date = existing.date or fact.date
-            existing.limits.extend(lim for lim in fact.limits if lim not in existing.limits)
+            limits = self._limits[id(existing)]
+            for limit in fact.limits:
+                if limit not in limits:
+                    limits.add(limit)
+                    existing.limits.append(limit)
+
+
+def merge_facts(facts: list[Fact]) -> list[Fact]:
+    """Collapse facts with the same identity into one, keeping every evidence."""
+    merged: dict[tuple, Fact] = {}
+    merger = FactMerger()
+    for fact in facts:
+        key = fact.identity()
+        existing = merged.get(key)
+        if existing is None:
+            merged[key] = fact
+            merger.add(fact)
+        else:
+            merger.merge(existing, fact)
     return list(merged.values())
 
 

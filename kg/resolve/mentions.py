@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import GazEntry, Gazetteer, LeaderSpell
-from kg.model import Document, Entity, Evidence
+from kg.model import Document, Entity, Evidence, has_name
+from kg.resolve.index import MentionIndex
+from kg.resolve.sentences import index_sentences, trimmed_sentence
 from kg.slugs import slug
 
 # Prepositions after which a capital names the city, not its government.
@@ -224,9 +226,22 @@ class DocEntities:
 
     document: Document
     entities: dict[str, Entity] = field(default_factory=dict)
-    mentions: list[Mention] = field(default_factory=list)
     by_token: dict[int, Mention] = field(default_factory=dict)
     leaders: dict[str, LeaderSpell] = field(default_factory=dict)  # person key -> spell
+    index: MentionIndex = field(default_factory=MentionIndex, repr=False)
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """Every mention, in the order found (a copy: use ``remove_mention`` to drop one)."""
+        return self.index.in_order()  # type: ignore[return-value]
+
+    def remove_mention(self, mention: Mention) -> bool:
+        """Drop a mention (its tokens keep whatever ``by_token`` says); False if not there."""
+        return self.index.remove(mention)
+
+    def mention_count(self, key: str) -> int:
+        """How many mentions name the entity ``key``."""
+        return self.index.count(key)
 
     def entity_at(self, token: Token) -> Entity | None:
         mention = self.by_token.get(token.i)
@@ -238,10 +253,10 @@ class DocEntities:
     def add_mention(self, span: Span, entity: Entity, kind: str, confidence: float) -> Mention:
         entity = self.entities.setdefault(entity.key, entity)
         surface = clean_name(span.text)
-        if surface and surface != entity.label:
+        if has_name(surface) and surface != entity.label:
             entity.alt_labels.add(surface)
         mention = Mention(span, entity, kind)
-        self.mentions.append(mention)
+        self.index.add(mention)
         for token in span:
             self.by_token[token.i] = mention
         self.touch(entity, span, confidence)
@@ -263,16 +278,8 @@ class DocEntities:
 def sentence_evidence(doc_id: str, sent: Span, confidence: float) -> Evidence:
     """Evidence for a sentence, its offsets trimmed like its text so that
     ``document.text[start:end] == sentence``."""
-    text = sent.text
-    lead = len(text) - len(text.lstrip())
-    trail = len(text) - len(text.rstrip())
-    return Evidence(
-        doc_id,
-        text.strip(),
-        sent.start_char + lead,
-        sent.end_char - trail,
-        round(max(0.0, min(1.0, confidence)), 3),
-    )
+    text, start, end = trimmed_sentence(sent)
+    return Evidence(doc_id, text, start, end, round(max(0.0, min(1.0, confidence)), 3))
 
 
 def entity_from_gazetteer(entry: GazEntry) -> Entity:
@@ -303,14 +310,18 @@ class MentionResolver:
         self.gaz = gazetteer
         self._countries: set[str] = set()
         self._titles: dict[str, set[str]] = {}
+        # the document's person names by slug, as they are added
+        self._folded: dict[str, Entity] = {}
 
     # -- entry point ---------------------------------------------------------
     def resolve(self, doc: Doc, document: Document) -> DocEntities:
+        index_sentences(doc)
         found = DocEntities(document)
         self._countries = self._countries_named(doc)
         self._titles = self._titles_before_names(doc)
         self._places_named_like_people(doc, document)
         persons = self._person_clusters(doc, document)
+        self._folded = {slug(k): v for k, v in persons.items()}
         for ent in doc.ents:
             self._resolve_ent(ent, found, persons)
         self._titled_names(doc, found, persons, document)
@@ -370,6 +381,9 @@ class MentionResolver:
                 continue
             span = doc[i:end]
             name = clean_name(span.text)
+            if not has_name(name):
+                i = end
+                continue
             entity = persons.get(name)
             if entity is None:
                 entity = next(
@@ -405,7 +419,7 @@ class MentionResolver:
             if current is not None and current.entity.key != entity.key:
                 if current.entity.wikidata or len(current.span) > 1:
                     continue
-                found.mentions.remove(current)
+                found.remove_mention(current)
             found.add_mention(doc[token.i : token.i + 1], entity, "alias", 0.85)
 
     def _drop_modifier_only_people(self, found: DocEntities) -> None:
@@ -423,7 +437,7 @@ class MentionResolver:
                 for m in mentions
             ):
                 for m in mentions:
-                    found.mentions.remove(m)
+                    found.remove_mention(m)
                     for token in m.span:
                         found.by_token.pop(token.i, None)
 
@@ -562,7 +576,8 @@ class MentionResolver:
                 return
             if label == "PERSON" and text not in persons:
                 persons[text] = self._person_entity(text, found.document)
-        folded = {slug(k): v for k, v in persons.items()}
+                self._folded[slug(text)] = persons[text]
+        folded = self._folded
         known_person = slug(text) in folded
         if (
             label == "GPE"
