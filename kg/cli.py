@@ -136,7 +136,7 @@ def _positive(text: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run ``kg``: every error a user can meet is one line on stderr and exit code 1.
 
-    ``--strict`` lets unexpected exceptions through with their traceback instead.
+    ``--strict`` lets every exception through with its traceback instead.
     """
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -164,19 +164,17 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except ModuleNotFoundError as exc:
-        if args.strict or not exc.name or exc.name.split(".")[0] == "kg":
-            raise
-        missing = MissingDependencyError(exc.name.split(".")[0], command)
-        print(f"{command}: {missing}", file=sys.stderr)
-        return EXIT_ERROR
     except Exception as exc:
         if args.strict:
             raise
-        print(
-            f"{command}: internal error: {describe(exc)} (run with --strict for the traceback)",
-            file=sys.stderr,
-        )
+        package = exc.name.split(".")[0] if isinstance(exc, ModuleNotFoundError) else None
+        if package and package != "kg":  # a missing package, not a bug of ours
+            print(f"{command}: {MissingDependencyError(package, 'this command')}", file=sys.stderr)
+        else:
+            print(
+                f"{command}: internal error: {describe(exc)} (run with --strict for the traceback)",
+                file=sys.stderr,
+            )
         return EXIT_ERROR
 
 

@@ -523,3 +523,22 @@ def test_interrupting_a_build_exits_130_with_one_line_and_the_output_unchanged(t
     assert said == ["kg build: interrupted; the output was left as it was"]
     assert out.read_text(encoding="utf-8") == "# an earlier graph\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.trig", "in"]
+
+
+def test_a_missing_package_met_by_a_command_is_one_line(sample_trig):
+    done = kg_python("validate", sample_trig, before="import sys; sys.modules['pyshacl'] = None")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "kg validate: this command needs the Python package 'pyshacl', which is not installed "
+        "(pip install pyshacl)"
+    ]
+
+
+def test_a_missing_module_of_geokg_itself_is_an_internal_error(sample_trig):
+    done = kg_python(
+        "validate", sample_trig, before="import sys; sys.modules['kg.rdf.validate'] = None"
+    )
+    assert done.returncode == 1
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("kg validate: internal error: ModuleNotFoundError: ")
+    assert line.endswith("(run with --strict for the traceback)")
