@@ -15,6 +15,7 @@ raises ``ChildProcessError``.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import sys
@@ -150,6 +151,9 @@ START_METHOD = (
 
 def _child(sender: Connection, payload: object, sparql: str, max_rows: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # A forked child shares the parent's memory until it writes to it; a garbage collection
+    # would write to every object the parent holds. This short-lived process needs none.
+    gc.disable()
     try:
         if isinstance(payload, ox.Store):
             store = payload

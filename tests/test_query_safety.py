@@ -206,6 +206,17 @@ def test_the_word_service_elsewhere_is_not_refused(endpoint, small_store, query,
     assert endpoint.requests == []
 
 
+def test_from_and_describe_fetch_nothing(endpoint, small_store):
+    # FROM, FROM NAMED and DESCRIBE name graphs and resources of the store: none is fetched.
+    sparql = (
+        f"SELECT * FROM <{endpoint.url}> FROM NAMED <{endpoint.url}/g> "
+        "WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+    )
+    assert run_query(small_store, sparql).rows == []
+    assert run_query(small_store, f"DESCRIBE <{endpoint.url}>").rows == []
+    assert endpoint.requests == []
+
+
 def test_a_malformed_query_naming_service_gets_its_syntax_error(small_store):
     with pytest.raises(QueryError, match=r"^malformed SPARQL query .*: error at 1:\d+"):
         run_query(small_store, "SELECT ?service WHERE { ?service ?p")
