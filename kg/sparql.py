@@ -161,7 +161,7 @@ def run_query(
     set on the result and a ``RuntimeWarning`` says so. A ``SERVICE`` clause raises
     :class:`ServiceNotAllowed` unless ``allow_service`` is true.
 
-    The time limit costs a child process per query, about 10 ms.
+    The time limit costs a child process per query: 10 ms on an idle machine.
     """
     label = _label(sparql, name)
     timeout, max_rows = _limits(timeout, max_rows)
