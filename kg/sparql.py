@@ -214,7 +214,7 @@ def _limits(timeout: object, max_rows: object) -> tuple[float | None, int | None
         if isinstance(timeout, bool) or not isinstance(timeout, int | float):
             raise TypeError(f"timeout: expected seconds as a number, not {type(timeout).__name__}")
         if math.isnan(timeout) or timeout < 0:
-            raise QueryError(f"timeout must be a number of seconds ≥ 0, not {timeout}")
+            raise QueryError(f"timeout must be a number of seconds ≥ 0, not {timeout:g}")
     if max_rows is not None:
         if isinstance(max_rows, bool) or not isinstance(max_rows, int):
             raise TypeError(f"max_rows: expected an integer, not {type(max_rows).__name__}")

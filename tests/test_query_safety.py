@@ -467,3 +467,13 @@ def test_format_result_escapes_every_format():
     text = format_result(result, "json")
     assert "\\u001b]0;title\\u0007" in text and "\\u2066x\\u2069\\u2028y" in text
     assert json.loads(text) == [{"a": "\x1b]0;title\x07", "b": "\u2066x\u2069\u2028y"}]
+
+
+def test_a_lone_surrogate_is_escaped_so_that_output_can_be_encoded():
+    from kg.sparql import QueryResult
+
+    result = QueryResult(["a"], [("x\ud800y",)])
+    for fmt in ("table", "csv", "tsv", "json"):
+        format_result(result, fmt).encode("utf-8")  # raises if the surrogate were left raw
+    assert format_result(result, "tsv") == "a\nx\\ud800y\n"
+    assert '"x\\ud800y"' in format_result(result, "json")
