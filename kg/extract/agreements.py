@@ -274,11 +274,13 @@ class AgreementExtractor:
 
     def _named_modifier(self, ctx: DocContext, noun: Token) -> Entity | None:
         """'the African Continental Free Trade Area agreement': the name is the agreement."""
+        # "the Nokia and Microsoft deal" (however parsed): the names are its parties
+        listed = noun.dep_ == "conj" and ctx.found.mention_at(noun.head) is not None
         for child in noun.children:
             if child.dep_ not in {"compound", "nmod"}:
                 continue
-            if child.conjuncts:
-                continue  # "the Nokia and Microsoft deal": the names are its parties
+            if listed or child.conjuncts:
+                continue
             mention = ctx.found.mention_at(child)
             if mention is None:
                 continue
