@@ -21,6 +21,7 @@ from kg.graph import KnowledgeGraph
 from kg.ingest import DEFAULT_MAX_CHARS, iter_documents
 from kg.model import Document
 from kg.pipeline import DEFAULT_MIN_CONFIDENCE, Extractor, extract
+from kg.rdf.io import check_output
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ def build(
     arguments.instance(nlp, Language | None, "nlp")
     if extractors is not None:
         extractors = arguments.callables(extractors, "extractors")
+    if out is not None:
+        check_output(out)  # before any work: a build that cannot be written is not started
     result = BuildResult(graph=KnowledgeGraph())
 
     def report(error: GeokgError) -> None:
@@ -103,7 +106,8 @@ def build(
             on_error(error)
 
     def documents() -> Iterator[Document]:
-        for item in _read(paths, max_chars, isolate=not strict):
+        exclude = () if out is None else (out,)  # a build never reads its own output
+        for item in _read(paths, max_chars, exclude, isolate=not strict):
             if isinstance(item, DocumentError) and strict:
                 raise item.__cause__ or item
             if isinstance(item, GeokgError):
@@ -136,7 +140,7 @@ def build(
 
 
 def _read(
-    paths: list[Path], max_chars: int, *, isolate: bool
+    paths: list[Path], max_chars: int, exclude: Iterable[Path], *, isolate: bool
 ) -> Iterator[Document | InputError | DocumentError]:
     """The documents of ``paths`` and what could not be read.
 
@@ -144,7 +148,7 @@ def _read(
     are still built): with ``isolate`` it is a DocumentError of stage ``read``.
     """
     try:
-        yield from iter_documents(paths, max_chars=max_chars)
+        yield from iter_documents(paths, max_chars=max_chars, exclude=exclude)
     except Exception as exc:
         if not isolate:
             raise

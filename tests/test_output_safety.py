@@ -178,3 +178,31 @@ def test_reading_json_ld_never_fetches_a_remote_context(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("name", ["graph.trig", "store", "sub/graph.ttl"])
+def test_a_folder_build_never_reads_its_own_output(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kg.cli import main
+
+    (tmp_path / "a.txt").write_text(
+        "Troops for Latvia\n\nGermany has stationed 1,000 troops in Latvia, the minister said.",
+        encoding="utf-8",
+    )
+    out = tmp_path / name
+    for _ in range(2):
+        assert main(["build", str(tmp_path), "-o", str(out), "--no-progress"]) == 0
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("kg build: 1 documents")
+    assert KnowledgeGraph.load(out).documents() == ["a.txt"]
+
+
+def test_an_output_no_build_could_write_is_refused_before_any_work(tmp_path: Path) -> None:
+    import kg
+
+    seen: list[str] = []
+    (tmp_path / "a.txt").write_text("Title\n\nGermany joined NATO in 1955.", encoding="utf-8")
+    with pytest.raises(OutputError, match="unknown graph format '.xyz'"):
+        kg.build([tmp_path / "a.txt"], tmp_path / "g.xyz", on_document=lambda d: seen.append(d.id))
+    assert seen == []

@@ -252,6 +252,21 @@ def _why(exc: OSError) -> str:
     return f"cannot write: {reason}"
 
 
+def check_output(out: str | Path) -> None:
+    """Refuse, before any work is done, an output that no build could write
+    (``OutputError``): an unknown extension, a file where a store should be, a foreign folder."""
+    out = Path(out)
+    if is_store_path(out):
+        if out.exists() and not out.is_dir():
+            raise OutputError(str(out), "exists and is not a folder, cannot hold a graph store")
+        if out.is_dir() and any(out.iterdir()) and not _looks_like_store(out):
+            raise OutputError(str(out), "folder is not empty and not an Oxigraph graph store")
+        return
+    if out.suffix.lower() not in FILE_FORMATS:
+        known = ", ".join(sorted(FILE_FORMATS)) + f", {STORE_SUFFIX} or a folder"
+        raise OutputError(str(out), f"unknown graph format {out.suffix!r} (use {known})")
+
+
 def write_graph(dataset: Dataset, out: str | Path) -> None:
     """Write a dataset to ``out``, replacing what is there, in the format its path names."""
     write_quads(iter_quads(dataset), out)
@@ -268,7 +283,7 @@ def write_quads(quads: Iterable[Quad], out: str | Path, *, presorted: bool = Fal
     if is_store_path(out):
         _write_store(quads, out)
         return
-    _file_format(out)  # an unknown extension is refused before anything is done
+    check_output(out)  # an unknown extension is refused before anything is done
     suffix = out.suffix.lower()
     if suffix == ".jsonld":
         dataset = new_dataset()
@@ -338,10 +353,7 @@ def _serialize_jsonld(source: Graph) -> bytes:
 
 def _write_store(quads: Iterable[Quad], out: Path) -> None:
     """Write a new store beside ``out`` and swap it in with one atomic step."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(str(out), "exists and is not a folder, cannot hold a graph store")
-    if out.is_dir() and any(out.iterdir()) and not _looks_like_store(out):
-        raise OutputError(str(out), "folder is not empty and not an Oxigraph graph store")
+    check_output(out)
     ox_quads = OxConverter().quads(quads)  # all ready before touching disk
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -391,6 +403,7 @@ def _exchange(a: Path, b: Path) -> None:
 __all__ = [
     "FILE_FORMATS",
     "add_quads",
+    "check_output",
     "graph_exists",
     "is_store_path",
     "iter_quads",
