@@ -30,10 +30,11 @@ def _graph(graph: KnowledgeGraph | str | Path) -> KnowledgeGraph:
     return KnowledgeGraph.load(arguments.as_path(graph, "graph"))
 
 
-def query(graph: KnowledgeGraph | str | Path, sparql: str) -> Any:
-    """Run a SPARQL query (text, a .rq path, or a competency query name) on a graph."""
+def query(graph: KnowledgeGraph | str | Path, sparql: str, **options: Any) -> Any:
+    """Run a SPARQL query (text, a .rq path, or a competency query name) on a graph; options
+    as ``KnowledgeGraph.query`` (``timeout``, ``max_rows``, ``allow_service``)."""
     arguments.instance(sparql, str, "sparql")
-    return _graph(graph).query(sparql)
+    return _graph(graph).query(sparql, **options)
 
 
 def draw(graph: KnowledgeGraph | str | Path, out: str | Path, **options: Any) -> Path:

@@ -27,7 +27,8 @@ import networkx as nx
 import pyoxigraph as ox
 import rdflib
 
-from kg.sparql import _py, to_store
+from kg.sparql import to_store
+from kg.sparql_runner import to_python
 
 GK = "https://w3id.org/geokg/ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -101,7 +102,7 @@ UNIT_SYMBOLS = {
 def _select(store: ox.Store, sparql: str) -> list[tuple]:
     answer = store.query(sparql, use_default_graph_as_union=True)
     n = len(answer.variables)
-    return [tuple(_py(s[i]) for i in range(n)) for s in answer]
+    return [tuple(to_python(s[i]) for i in range(n)) for s in answer]
 
 
 def _local(iri: str) -> str:

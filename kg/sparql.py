@@ -29,9 +29,8 @@ import rdflib
 from kg.errors import GeokgError
 from kg.resources import QUERIES_DIR
 from kg.sparql_guard import is_update, service_endpoints
-from kg.sparql_runner import QueryResult, Value, evaluate, evaluate_with_deadline, to_python
+from kg.sparql_runner import QueryResult, Value, evaluate, evaluate_with_deadline
 
-_py = to_python  # the name other modules of the package import
 DEFAULT_TIMEOUT = 300.0  # seconds
 DEFAULT_MAX_ROWS = 100_000
 
