@@ -127,9 +127,7 @@ class _Triples:
         evidence, claims = [], []
         for t in self._triples:
             (evidence if t[0] in self.own or t[1] == GK.evidence else claims).append(t)
-        return DocumentPart(
-            graph=doc_iri, evidence=resolve(evidence), claims=resolve(claims)
-        )
+        return DocumentPart(graph=doc_iri, evidence=resolve(evidence), claims=resolve(claims))
 
 
 # --- mapping ----------------------------------------------------------------------
