@@ -81,6 +81,8 @@ KNOWN_MISSES: dict[str, str] = {
     "samples/ecowas-niger-sanctions/membership-14": "Senegal in ECOWAS since 1975",
     "samples/ecowas-niger-sanctions/membership-15": "Ivory Coast in ECOWAS",
 }
+
+
 @dataclass(frozen=True)
 class Corpus:
     name: str
