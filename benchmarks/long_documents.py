@@ -69,9 +69,9 @@ class _Parsed:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
 
-    def pipe(self, pairs: Iterable[tuple[str, Document]], **_: object) -> Iterator:
-        for _text, document in pairs:
-            yield self.doc, document
+    def pipe(self, texts: Iterable, as_tuples: bool = False, **_: object) -> Iterator:
+        for item in texts:
+            yield (self.doc, item[1]) if as_tuples else self.doc
 
 
 def measure(kind: str, size_kb: int, nlp, profile: bool = False) -> tuple[float, float, int]:

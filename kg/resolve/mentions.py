@@ -505,7 +505,7 @@ class MentionResolver:
         """Map every person surface form of the document to one Person entity."""
         names = [clean_name(e.text) for e in doc.ents if e.label_ == "PERSON"]
         names = [n for n in names if n and any(c.isupper() for c in n)]
-        full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: -len(n))
+        full = sorted({n for n in names if len(n.split()) > 1}, key=lambda n: (-len(n), n))
         # A surname the model typed as an organisation or place ("Trump said") is still the person.
         words = {w for f in full for w in f.split()}
         names += [
@@ -514,14 +514,24 @@ class MentionResolver:
             if e.label_ in {"ORG", "GPE", "NORP"} and not e.ent_id_ and clean_name(e.text) in words
         ]
         clusters: dict[str, Entity] = {}
+        by_surname: dict[str, list[str]] = {}  # last word → full names, longest first
         for name in full:
             if name in clusters:
                 continue
             # A shorter full name inside a longer one ("Ali Khamenei" in a longer form).
-            host = next((clusters[f] for f in clusters if _contains_words(f, name)), None)
+            surname = name.split()[-1]
+            host = next(
+                (clusters[f] for f in by_surname.get(surname, ()) if _contains_words(f, name)),
+                None,
+            )
             clusters[name] = host or self._person_entity(name, document)
-        for name in set(names) - set(full):
-            matches = {id(e): e for f, e in clusters.items() if name in _name_words(f)}
+            by_surname.setdefault(surname, []).append(name)
+        by_word: dict[str, list[str]] = {}
+        for f in clusters:
+            for word in _name_words(f):
+                by_word.setdefault(word, []).append(f)
+        for name in sorted(set(names) - set(full)):
+            matches = {id(clusters[f]): clusters[f] for f in by_word.get(name, ())}
             if len(matches) == 1:
                 clusters[name] = next(iter(matches.values()))
             elif not matches:
