@@ -15,10 +15,11 @@ from kg.model import EVENT_TYPES, LIMIT_UNITS
 ENTITY_TYPES = frozenset(
     {"Country", "Person", "Organization", "City", "Agreement", "Event", "Place"}
 )
-# Fact kinds that are scored, with the fields each one must have.
+# Fact kinds that are scored, with the fields each one must have. An agreement's parties may
+# be an empty list (or left out): the text does not give them (ANNOTATION.md).
 FACT_FIELDS: dict[str, tuple[str, ...]] = {
     "position": ("person", "role", "jurisdiction"),
-    "agreement": ("name", "parties"),
+    "agreement": ("name",),
     "deployment": ("from", "in"),
     "membership": ("member", "organization"),
     "alliance": ("allies",),
@@ -183,6 +184,8 @@ def _fact(raw: object, number: int) -> GoldFact | None:
     for key in NAME_LISTS:
         if key in raw and not _names(raw[key], allow_one=False):
             raise ValueError(f"{what}: {key!r} must be a list of names")
+    if kind == "agreement":
+        raw = {**raw, "parties": raw.get("parties") or []}
     if kind == "alliance" and len(set(raw["allies"])) < 2:
         raise ValueError(f"{what}: an alliance needs at least two allies")
     if kind == "event" and raw["type"] not in EVENT_TYPES:
