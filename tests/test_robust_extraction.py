@@ -256,6 +256,25 @@ def test_a_sentence_of_ten_thousand_tokens() -> None:
     assert len(deployment.evidence) == 1  # one sentence, said once
 
 
+def test_a_sentence_of_ten_thousand_tokens_of_treaty_clauses() -> None:
+    clause = "Iran and Iraq signed the border agreement, which caps each side at 1,550 warheads"
+    ex = run(" and ".join([clause] * 800) + ".")
+    (agreement,) = agreements(ex)
+    assert agreement.parties == agreement.restricts == {"Q794", "Q796"}
+    assert agreement.limits == [Limit("warheads", 1550.0, "count")]
+
+
+def test_a_sentence_of_ten_thousand_tokens_of_titles_paired_respectively() -> None:
+    clause = "the Greek and Cypriot ministers, Nikos Dendias and Ioannis Kasoulides respectively"
+    ex = run(" and ".join([clause] * 800) + " met in Athens.")
+    held = {
+        (ex.entities[p.holder].label, ex.entities[p.jurisdiction].label)
+        for p in ex.facts
+        if isinstance(p, Position)
+    }
+    assert held == {("Nikos Dendias", "Greece"), ("Ioannis Kasoulides", "Cyprus")}
+
+
 # --- the indexes give what a scan would ------------------------------------------------------
 
 

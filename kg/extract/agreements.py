@@ -21,6 +21,7 @@ from kg.model import AgreementFact, Entity, Limit, has_name
 from kg.numbers import limit_value
 from kg.resolve.facts import FactMerger, fact_entity_keys
 from kg.resolve.mentions import clean_name, slug
+from kg.resolve.sentences import sentence_memo, sentence_words
 
 _SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT", "$"}
 _NUMERIC = re.compile(r"^\d+([.,]\d+)*$")
@@ -529,9 +530,34 @@ class AgreementExtractor:
     def _restrictions(
         self, ctx: DocContext, fact: AgreementFact, anchor: Token, sent: Span
     ) -> None:
+        found = ctx.memo.get(("restrictions", sent.start, sent.end))
+        if found is None:
+            found = ctx.memo[("restrictions", sent.start, sent.end)] = self._sentence_restrictions(
+                ctx, sent
+            )
+        each_side, countries, weapons, limits = found
+        if each_side:
+            fact.restricts |= fact.parties  # "caps each side at ..."
+        for entity in countries:
+            fact.restricts.add(ctx.use(entity, sent))
+        for weapon in weapons:
+            fact.prohibits.add(ctx.use(weapon, sent))
+        for limit in limits:
+            if limit not in fact.limits:
+                fact.limits.append(limit)
+
+    def _sentence_restrictions(
+        self, ctx: DocContext, sent: Span
+    ) -> tuple[bool, list[Entity], list[Entity], list[Limit]]:
+        """What a sentence's capping verbs say of any agreement it names: whether they cap
+        'each side', the countries they restrict, the weapons they ban, and its limits."""
         restrict = ctx.lex.words("restrict_verbs")
-        superseded = any(t.lower_ in _SUPERSEDED for t in sent)
+        words = sentence_words(sent)
+        superseded = not words.isdisjoint(_SUPERSEDED)
         verbs = [t for t in sent if t.lemma_ in restrict and t.pos_ in {"VERB", "ADJ"}]
+        each_side = False
+        countries: list[Entity] = []
+        weapons: list[Entity] = []
         for verb in verbs:
             if modality(verb, ctx.lex) != "asserted":
                 continue
@@ -543,14 +569,14 @@ class AgreementExtractor:
                     "signatory",
                 }:
                     if any(c.lower_ in {"each", "both", "two", "all"} for c in child.children):
-                        fact.restricts |= fact.parties  # "caps each side at ..."
+                        each_side = True
                         continue
                 if child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and verb.tag_ != "VBN"):
                     entity = self._resolve(ctx, child)
                     if entity is None and child.dep_ == "nsubjpass":
                         continue
                     if entity is not None and entity.cls == "Country":
-                        fact.restricts.add(ctx.use(entity, sent))
+                        countries.append(entity)
             if verb.dep_ == "conj" and not any(
                 c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children
             ):
@@ -558,14 +584,12 @@ class AgreementExtractor:
                     if child.dep_ == "nsubj":
                         entity = self._resolve(ctx, child)
                         if entity is not None and entity.cls == "Country":
-                            fact.restricts.add(ctx.use(entity, sent))
-            for weapon in self._prohibited(ctx, verb):
-                fact.prohibits.add(ctx.use(weapon, sent))
-        if verbs or any(t.lower_ in _LIMIT_CUES for t in sent):
-            if not superseded:
-                for limit in self._limits(ctx, sent):
-                    if limit not in fact.limits:
-                        fact.limits.append(limit)
+                            countries.append(entity)
+            weapons.extend(self._prohibited(ctx, verb))
+        limits: list[Limit] = []
+        if (verbs or not words.isdisjoint(_LIMIT_CUES)) and not superseded:
+            limits = self._limits(ctx, sent)
+        return each_side, countries, weapons, limits
 
     def _prohibited(self, ctx: DocContext, verb: Token) -> list[Entity]:
         """'banned from building nuclear weapons' → the weapon system."""
@@ -703,6 +727,13 @@ def _apposed_agreement(ctx: DocContext, noun: Token):
 def _clause_preps(verb: Token, words: set[str]) -> list[Token]:
     """Prepositions of ``words`` in the verb's own clause, however the parser nested them
     ("signed in Vienna in 2015 by A, B and C")."""
+    if verb.pos_ in {"VERB", "AUX"}:
+        # the clause of a preposition is its first verb above: found once per sentence
+        memo = sentence_memo(verb.sent)
+        clauses = memo.get("clause_preps")
+        if clauses is None:
+            clauses = memo["clause_preps"] = _preps_by_clause(verb.sent)
+        return [t for t in clauses.get(verb.i, ()) if t.lower_ in words]
     out = []
     for token in verb.subtree:
         if token.dep_ not in {"prep", "agent"} or token.lower_ not in words:
@@ -713,6 +744,19 @@ def _clause_preps(verb: Token, words: set[str]) -> list[Token]:
         if node == verb:
             out.append(token)
     return out
+
+
+def _preps_by_clause(sent: Span) -> dict[int, list[Token]]:
+    """The prepositions of a sentence by the verb (or root) of their clause."""
+    clauses: dict[int, list[Token]] = {}
+    for token in sent:
+        if token.dep_ not in {"prep", "agent"}:
+            continue
+        node = token.head
+        while node.pos_ not in {"VERB", "AUX"} and node.head != node:
+            node = node.head
+        clauses.setdefault(node.i, []).append(token)
+    return clauses
 
 
 def _group_members(ctx: DocContext, noun: Token) -> list[Entity]:

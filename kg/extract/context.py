@@ -45,6 +45,8 @@ class DocContext:
     _ents_by_start: dict[int, Span] = field(default_factory=dict, init=False, repr=False)
     _dates: dict[int, SentenceDates] = field(default_factory=dict, init=False, repr=False)
     _fact_keys: tuple[int, set[str]] = field(default=(0, set()), init=False, repr=False)
+    # what an extractor found out about a sentence once, for every anchor of it
+    memo: dict[tuple, object] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def date(self) -> dt.date | None:

@@ -725,9 +725,23 @@ class EventExtractor:
             return True
         if lower in {"games", "game"}:
             return False
-        others = [t for t in noun.sent if t.i != noun.i]
-        return any(t.lower_ in cues for t in others) or any(
-            ctx.entity(t) is not None and ctx.entity(t).cls == "ArmedForces" for t in others
+        sent = noun.sent
+        key = ("military", sent.start, sent.end)
+        found = ctx.memo.get(key)
+        if found is None:
+            # where the sentence has a cue word and where it names armed forces, found once
+            cued = [t.i for t in sent if t.lower_ in cues]
+            armed = [
+                t.i for t in sent if (e := ctx.entity(t)) is not None and e.cls == "ArmedForces"
+            ]
+            found = ctx.memo[key] = (cued, armed)
+        cued, armed = found
+        if any(i != noun.i for i in cued[:2]):
+            return True
+        doc = noun.doc
+        return any(
+            i != noun.i and (e := ctx.entity(doc[i])) is not None and e.cls == "ArmedForces"
+            for i in armed
         )
 
     def _called(self, ctx: DocContext, noun: Token) -> Entity | None:

@@ -23,6 +23,9 @@ from kg.lexicon import Lexicon
 from kg.model import Entity, Position, has_name
 from kg.resolve.mentions import Mention, clean_name
 
+# How far before 'respectively' its titles and names may stand, in tokens.
+_RESPECTIVELY_WINDOW = 80
+
 _LINKERS = {"of", "for", "at", "to", "in"}
 _BODY_WORDS = {
     "ministry",
@@ -85,13 +88,17 @@ class PositionExtractor:
         """'his Greek, Cypriot and French counterparts, A, B and C, respectively': the
         n-th name holds the title for the n-th country."""
         sent = marker.sent
-        for noun in sent:
-            if noun.i >= marker.i or noun.tag_ not in {"NNS", "NNPS"}:
+        doc = marker.doc
+        # the titles and names a 'respectively' pairs stand close before it
+        first = max(sent.start, marker.i - _RESPECTIVELY_WINDOW)
+        for noun in doc[first : marker.i]:
+            if noun.tag_ not in {"NNS", "NNPS"}:
                 continue
             role = noun.lower_[:-1] if noun.lower_.endswith("s") else noun.lower_
             if role not in self.heads and role != "counterpart":
                 continue
-            places = ctx.entities_in((t for t in noun.subtree if t.i < noun.i), {"Country"})
+            left = doc[max(first, noun.left_edge.i) : noun.i]
+            places = ctx.entities_in((t for t in left if noun.is_ancestor(t)), {"Country"})
             people: list[Mention] = []
             for m in ctx.found.index.between(noun.i + 1, marker.i, "Person"):
                 if m.entity.cls == "Person":

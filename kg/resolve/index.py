@@ -149,9 +149,10 @@ class _Sorted:
     def between(self, start: int, end: int) -> list[_Mention]:
         lo = bisect_left(self._keys, (start, _FIRST))
         hi = bisect_left(self._keys, (end, _FIRST))
-        # within one start, keys run from the latest addition to the earliest
-        pairs = sorted(
-            zip(self._keys[lo:hi], self._items[lo:hi], strict=True),
-            key=lambda p: (p[0][0], -p[0][1]),
-        )
-        return [m for _, m in pairs]
+        out: list[_Mention] = []
+        run = lo  # within one start, keys run from the latest addition to the earliest
+        for k in range(lo, hi + 1):
+            if k == hi or self._keys[k][0] != self._keys[run][0]:
+                out.extend(reversed(self._items[run:k]))
+                run = k
+        return out

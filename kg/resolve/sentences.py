@@ -24,6 +24,11 @@ class SentenceIndex:
         self.starts: list[int] = [s.start for s in self.sents]
         self._words: dict[tuple[int, int], frozenset[str]] = {}
         self._text: dict[tuple[int, int], tuple[str, int, int]] = {}
+        self._memo: dict[tuple[int, int], dict[str, object]] = {}
+
+    def memo(self, sent: Span) -> dict[str, object]:
+        """A place to keep what is worked out once about a sentence."""
+        return self._memo.setdefault((sent.start, sent.end), {})
 
     def of(self, i: int) -> Span:
         """The sentence of token ``i``."""
@@ -64,6 +69,12 @@ def sentence_words(sent: Span) -> frozenset[str]:
     """The lower-cased words of a sentence (cached where the document is indexed)."""
     index = sentence_index(sent.doc)
     return index.words(sent) if index is not None else frozenset(t.lower_ for t in sent)
+
+
+def sentence_memo(sent: Span) -> dict[str, object]:
+    """What has been worked out about ``sent`` (an empty dict where nothing is indexed)."""
+    index = sentence_index(sent.doc)
+    return index.memo(sent) if index is not None else {}
 
 
 def token_sentence_words(token: Token) -> frozenset[str]:
