@@ -150,19 +150,18 @@ class DocContext:
             "body",
         } and any(c.lower_ == "the" for c in token.children):
             # "members of the bloc": the international body the story names most
-            counts: dict[str, int] = {}
-            last_seen: dict[str, tuple[int, int]] = {}  # key -> (order found, start)
-            io = "InternationalOrganization"
-            for order, mention in self.found.index.numbered_before(token.i, io):
-                if mention.entity.cls == io:
-                    key = mention.entity.key
-                    counts[key] = counts.get(key, 0) + 1
-                    if order > last_seen.get(key, (0, 0))[0]:
-                        last_seen[key] = (order, mention.span.start)
-            if not counts:
+            # (how often named before, where last named) for each body; the most, the latest
+            index = self.found.index
+            tallies = {}
+            for key in index.keys("InternationalOrganization"):
+                entity = self.found.entities.get(key)
+                if entity is not None and entity.cls == "InternationalOrganization":
+                    count, last = index.tally_before(key, token.i)
+                    if count:
+                        tallies[key] = (count, last)
+            if not tallies:
                 return None
-            best = max(counts, key=lambda k: (counts[k], last_seen[k][1]))
-            return self.found.entities.get(best)
+            return self.found.entities.get(max(tallies, key=tallies.__getitem__))
         for child in token.children:
             if child.dep_ in {"compound", "amod"} and self.found.entity_at(child) is not None:
                 return self.found.entity_at(child)

@@ -40,6 +40,7 @@ class MentionIndex:
         self._all = _Sorted()
         self._by_class: dict[str, _Sorted] = {}
         self._by_key: dict[str, _Sorted] = {}
+        self._keys_by_class: dict[str, dict[str, None]] = {}  # in order of first mention
 
     def __len__(self) -> int:
         return len(self._added)
@@ -50,6 +51,7 @@ class MentionIndex:
     def add(self, mention: _Mention) -> None:
         self._seq += 1
         self._added[id(mention)] = (self._seq, mention)
+        self._keys_by_class.setdefault(mention.entity.cls, {})[mention.entity.key] = None
         for sorted_ in self._lists(mention, create=True):
             sorted_.add(mention.span.start, self._seq, mention)
 
@@ -72,17 +74,20 @@ class MentionIndex:
         found = self._by_key.get(key)
         return len(found) if found is not None else 0
 
+    def keys(self, cls: str) -> list[str]:
+        """Keys of the entities mentioned as ``cls`` (when their mention was added)."""
+        return list(self._keys_by_class.get(cls, ()))
+
+    def tally_before(self, key: str, i: int) -> tuple[int, int]:
+        """How many mentions of ``key`` start before token ``i``, and where the last starts."""
+        found = self._by_key.get(key)
+        return found.tally_before(i) if found is not None else (0, -1)
+
     def before(self, i: int, cls: str | None = None) -> Iterator[_Mention]:
         """Mentions starting before token ``i`` (of entities added as ``cls``), nearest first."""
         found = self._all if cls is None else self._by_class.get(cls)
         if found is not None:
             yield from found.before(i)
-
-    def numbered_before(self, i: int, cls: str | None = None) -> Iterator[tuple[int, _Mention]]:
-        """As ``before``, each mention with its rank in the order of addition."""
-        found = self._all if cls is None else self._by_class.get(cls)
-        if found is not None:
-            yield from found.numbered_before(i)
 
     def between(self, start: int, end: int, cls: str | None = None) -> list[_Mention]:
         """Mentions starting at tokens ``start`` to ``end - 1``, in text order."""
@@ -141,10 +146,9 @@ class _Sorted:
         for k in range(at - 1, -1, -1):
             yield self._items[k]
 
-    def numbered_before(self, i: int) -> Iterator[tuple[int, _Mention]]:
+    def tally_before(self, i: int) -> tuple[int, int]:
         at = bisect_left(self._keys, (i, _FIRST))
-        for k in range(at - 1, -1, -1):
-            yield -self._keys[k][1], self._items[k]
+        return at, self._keys[at - 1][0] if at else -1
 
     def between(self, start: int, end: int) -> list[_Mention]:
         lo = bisect_left(self._keys, (start, _FIRST))
