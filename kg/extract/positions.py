@@ -21,7 +21,8 @@ from spacy.tokens import Span, Token
 from kg.extract.context import ACTOR_CLASSES, DocContext, scaled
 from kg.lexicon import Lexicon
 from kg.model import Entity, Position, has_name
-from kg.resolve.mentions import Mention, clean_name
+from kg.resolve import officeholders
+from kg.resolve.mentions import Mention, clean_name, entity_from_gazetteer
 
 # How far before 'respectively' its titles and names may stand, in tokens.
 _RESPECTIVELY_WINDOW = 80
@@ -534,7 +535,34 @@ class PositionExtractor:
             spell = ctx.found.leaders[mention.entity.key]
             if spell.role in (None, role) or role in ctx.lex.words("head_of_state_roles"):
                 return country, 0.75
+        return _officeholder_jurisdiction(ctx, mention.entity, role)
+
+
+def _officeholder_jurisdiction(
+    ctx: DocContext, person: Entity, role: str
+) -> tuple[Entity | None, float]:
+    """'Chancellor Gordon Brown': the jurisdiction of the holder's post that fits the title,
+    from the officeholder table; less sure when the name or the post is not unique."""
+    table = officeholders.load()
+    holder = table.by_qid(person.wikidata)
+    conf = officeholders.UNIQUE
+    if holder is None:
+        found = table.holder(person.label, role)
+        if found is None:
+            return None, 0.0
+        holder, conf = found
+    place = table.jurisdiction(holder, role)
+    if place is None:
         return None, 0.0
+    key, place_conf = place
+    entity = ctx.found.entities.get(key)
+    if entity is None:
+        entry = ctx.gaz.entry(key)
+        if entry is None:
+            return None, 0.0
+        entity = entity_from_gazetteer(entry)
+        ctx.found.entities.setdefault(entity.key, entity)
+    return entity, round(min(conf, place_conf) - 0.05, 2)
 
 
 def _unique_mentions(ctx: DocContext) -> list[Mention]:
