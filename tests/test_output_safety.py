@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,44 @@ def test_an_output_no_build_could_write_is_refused_before_any_work(tmp_path: Pat
     with pytest.raises(OutputError, match="unknown graph format '.xyz'"):
         kg.build([tmp_path / "a.txt"], tmp_path / "g.xyz", on_document=lambda d: seen.append(d.id))
     assert seen == []
+
+
+@pytest.fixture
+def read_only_copy(tmp_path: Path) -> Iterator[Path]:
+    """A folder mounted read-only (a bind mount; skipped where mounting is not allowed)."""
+    import subprocess
+
+    source, target = tmp_path / "source", tmp_path / "read-only"
+    source.mkdir()
+    target.mkdir()
+    try:
+        subprocess.run(
+            ["mount", "--bind", str(source), str(target)], check=True, capture_output=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("cannot mount a read-only folder here")
+    try:
+        subprocess.run(
+            ["mount", "-o", "remount,ro,bind", str(target)], check=True, capture_output=True
+        )
+        yield source
+    finally:
+        subprocess.run(["umount", str(target)], check=False, capture_output=True)
+    # ``source`` holds what the test wrote before; ``target`` shows it read-only
+
+
+def test_a_store_on_a_read_only_disk_can_be_queried_not_written(
+    read_only_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kg.cli import main
+
+    graph_of("doc-a").save(read_only_copy / "g.oxigraph")
+    seen = read_only_copy.parent / "read-only" / "g.oxigraph"
+    assert (
+        main(["query", str(seen), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "tsv"])
+        == 0
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "n" and int(out[1]) > 0
+    with pytest.raises(OutputError, match="cannot write: read-only file system"):
+        graph_of("doc-b").save(seen)
