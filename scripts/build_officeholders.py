@@ -69,7 +69,7 @@ def build(source: Path) -> dict:
             {
                 "qid": qid,
                 "names": forms,
-                "spells": [list(s) for s in sorted(spells[qid], key=lambda s: (s[2], s[0]))],
+                "spells": [list(s) for s in sorted(spells[qid], key=lambda s: (s[2], s))],
             }
         )
     return {"notice": NOTICE, "people": people}
@@ -84,8 +84,11 @@ def main(argv: list[str]) -> int:
             return 1
     data = build(source)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    # mtime=0 keeps the output byte-identical between runs
-    with open(output, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+    # no name and no time in the header: the output is byte-identical between runs
+    with (
+        open(output, "wb") as raw,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as f,
+    ):
         f.write(text.encode("utf-8"))
     spells = sum(len(p["spells"]) for p in data["people"])
     print(f"{output}: {len(data['people'])} people, {spells} spells")

@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.gazetteer import GazEntry, Gazetteer, LeaderSpell
 from kg.model import Document, Entity, Evidence, has_name
+from kg.resolve import officeholders
 from kg.resolve.index import MentionIndex
 from kg.resolve.sentences import index_sentences, trimmed_sentence
 from kg.slugs import slug
@@ -553,6 +554,9 @@ class MentionResolver:
             entity._spell = spell  # type: ignore[attr-defined]
             return entity
         words = name.split()
+        linked = officeholders.person_entity(name, self._titles.get(name, set()))
+        if linked is not None and len(words) == 1:
+            return linked
         if len(words) == 1:
             # A surname nobody can place ("Smith said") names someone of this story only:
             # another story's Smith is another person.
@@ -562,7 +566,7 @@ class MentionResolver:
                 label=name,
                 scope=document.id,
             )
-        entity = Entity(key=f"person:{slug(name)}", cls="Person", label=name)
+        entity = linked or Entity(key=f"person:{slug(name)}", cls="Person", label=name)
         if len(words) > 1:
             # "Barack Obama" where the table knows only "Obama": the one leader of that
             # surname tells the country, the text keeps the name.

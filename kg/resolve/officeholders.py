@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kg.errors import GeokgError
 from kg.gazetteer import fold
+from kg.model import Entity
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "officeholders.json.gz"
 
@@ -116,6 +117,24 @@ class Officeholders:
 
     def by_qid(self, qid: str | None) -> Officeholder | None:
         return self._by_qid.get(qid or "")
+
+
+def person_entity(name: str, titles: set[str]) -> Entity | None:
+    """The entity of a person of the table: a full name, or a surname under a title that
+    fits the person's post ("President Bush"). A surname shared by several holders of
+    such posts links to nobody."""
+    table = load()
+    if " " in name:
+        found = table.holder(name)
+    else:
+        found = next((f for t in sorted(titles) if (f := table.holder(name, t))), None)
+        if found is not None and found[1] < FITTING:
+            found = None
+    if found is None:
+        return None
+    holder = found[0]
+    label = name if " " in name else holder.name
+    return Entity(key=holder.qid, cls="Person", label=label, wikidata=holder.qid)
 
 
 @lru_cache(maxsize=2)
