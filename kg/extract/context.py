@@ -262,7 +262,8 @@ def modality(token: Token, lex: Lexicon) -> str:
     hypothetical_verbs = lex.words("hypothetical_verbs")
     modals = lex.words("modal_hypothetical")
     marks = lex.words("conditional_marks")
-    node = token
+    hypothetical_nouns = lex.words("hypothetical_nouns")
+    node = came_from = token
     steps = 0
     while steps < 6:
         steps += 1
@@ -286,12 +287,20 @@ def modality(token: Token, lex: Lexicon) -> str:
                 return "negated"
             if node.lemma_ in hypothetical_verbs and node is not token:
                 return "hypothetical"
+        elif (
+            node.pos_ == "NOUN"
+            and node is not token
+            and node.lemma_ in hypothetical_nouns
+            and came_from.dep_ == "prep"
+            and came_from.lower_ in {"of", "for"}
+        ):
+            return "hypothetical"  # "the prospects of resuming talks", "plans for a summit"
         if node.head == node:
             break
         if node.dep_ in {"advcl", "relcl", "acl"} and node.pos_ in {"VERB", "AUX"}:
             # Stop at a clause boundary; the clause's own markers were checked.
             break
-        node = node.head
+        came_from, node = node, node.head
     return "asserted"
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
-from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
+from kg.extract.context import ACTOR_CLASSES, ORG_CLASSES, DocContext, modality, scaled
 from kg.model import Entity, Event, has_name
 
 _PLACE_CLASSES = {"City", "Country", "Place"}
@@ -51,6 +51,7 @@ _GROUP_NOUNS = {
     "navies",
     "sides",
 }
+_ENCOUNTERS = {"Meeting", "PhoneCall"}
 _HOLDING_VERBS = {"hold", "conduct", "stage", "run", "host", "lead", "organise", "organize"}
 _LABELS = {
     "MissileTest": "missile test",
@@ -74,6 +75,7 @@ class _Draft:
     name: Entity | None = None
     definite: bool = False
     confidence: float = 0.8
+    asserted: bool = True
 
     def actors(self) -> set[str]:
         keys = {p.key for p in self.participants}
@@ -99,12 +101,20 @@ class EventExtractor:
                 used.add(anchor.i)
                 if anchor.i > 0 and anchor.is_ancestor(anchor.doc[anchor.i - 1]):
                     used.add(anchor.i - 1)  # "phone call": one trigger, not two
-                confidence = scaled(draft.confidence, modality(draft.anchor, ctx.lex))
+                mode = modality(draft.anchor, ctx.lex)
+                confidence = scaled(draft.confidence, mode)
                 if confidence is None:
                     continue
+                draft.asserted = mode == "asserted"
                 draft.confidence = confidence
+                if not draft.definite and _lone(draft):
+                    continue  # "X's visit": nobody met, nowhere
                 drafts.append(draft)
-        yield from self._merge(ctx, drafts)
+        for event in self._merge(ctx, drafts):
+            actors = len(event.participants) + (event.agent is not None)
+            if event.type in _ENCOUNTERS and actors < 2 and event.location is None:
+                continue
+            yield event
 
     # -- triggers -------------------------------------------------------------
     def _noun_trigger(self, ctx: DocContext, token: Token) -> _Draft | None:
@@ -204,7 +214,11 @@ class EventExtractor:
             and noun.head.head.lemma_ in {"travel", "fly", "arrive", "go", "head"}
         ):
             return None  # "travelled to Vilnius for talks with X": the trip is the meeting
-        draft = _Draft(kind, noun, definite=any(c.lower_ == "the" for c in noun.children))
+        # "A and B were in attendance": the gathering the story is about
+        anaphoric = noun.lower_ in ctx.lex.event(kind, "anaphoric_nouns")
+        draft = _Draft(
+            kind, noun, definite=anaphoric or any(c.lower_ == "the" for c in noun.children)
+        )
         agents: list[Entity] = []
         participants: list[Entity] = []
         # "a last round of talks in Geneva between A and B": the container holds the details
@@ -247,6 +261,7 @@ class EventExtractor:
                 draft.name = named  # "Talisman Sabre, the large exercise that ..."
         if kind == "MilitaryExercise" and draft.name is None:
             draft.name = self._exercise_name(ctx, noun) or self._called(ctx, noun)
+        participants.extend(self._attended_by(ctx, noun, kind))
         for clause in (c for c in noun.children if c.dep_ == "relcl"):
             if clause.lemma_ in _HOLDING_VERBS:
                 # "the exercise that Australia and the United States hold"
@@ -274,7 +289,12 @@ class EventExtractor:
             if (
                 noun.dep_ in {"dobj", "pobj", "nsubjpass", "attr"} or noun.head.dep_ == "prep"
             ) and (doing or not tests):
-                participants.extend(subjects)
+                # "X denounced the conclusions of the summit": X judged it, did not attend
+                judged = container is not None and container.lemma_ in ctx.lex.words(
+                    "event_outcome_nouns"
+                )
+                if not judged:
+                    participants.extend(subjects)
                 if kind in {"MilitaryExercise", "Meeting"} and noun.dep_ == "dobj":
                     # "will hold naval drills with Japan and Australia"
                     participants.extend(self._prep_actors(ctx, verb, {"with"}))
@@ -287,6 +307,8 @@ class EventExtractor:
         with_partner = any(
             c.dep_ == "prep" and c.lower_ == "with" for h in heads for c in h.children
         )
+        if kind == "Meeting" and self._sessions_of_body(ctx, noun) and not with_partner:
+            return None
         if (
             kind in {"PhoneCall", "Meeting"}
             and len(participants) == 1
@@ -305,6 +327,33 @@ class EventExtractor:
         self._places(ctx, draft, heads + ([verb] if verb is not None else []))
         draft.date = ctx.day(noun) or (ctx.day(container) if container is not None else None)
         return draft
+
+    @staticmethod
+    def _attended_by(ctx: DocContext, noun: Token, kind: str) -> list[Entity]:
+        """'the meeting, held at the palace and attended by A and B': the people of a
+        subjectless participle that follows the noun closely (the parser may hang it on
+        the main verb rather than on the noun)."""
+        verbs = ctx.lex.event(kind, "attending_verbs")
+        end = min(noun.i + 12, noun.sent.end)
+        found: list[Entity] = []
+        for token in noun.doc[noun.i + 1 : end]:
+            if token.lemma_ not in verbs or token.tag_ != "VBN":
+                continue
+            if any(c.dep_ in {"nsubj", "nsubjpass"} for c in token.children):
+                continue
+            for child in token.children:
+                if child.dep_ == "agent":
+                    found.extend(ctx.entities_in(child.subtree, {"Person"}))
+        return found
+
+    @staticmethod
+    def _sessions_of_body(ctx: DocContext, noun: Token) -> bool:
+        """'the General Assembly meetings', 'the IMF's annual meetings': the sittings
+        of an organisation, not a meeting between parties."""
+        if noun.tag_ != "NNS":
+            return False
+        owners = [ctx.entity(c) for c in noun.children if c.dep_ in {"poss", "compound", "nmod"}]
+        return any(e is not None and e.cls in ORG_CLASSES for e in owners)
 
     def _opening_actor(self, ctx: DocContext, noun: Token) -> Entity | None:
         """The person or country that opens the sentence, before the event noun."""
@@ -858,6 +907,8 @@ class EventExtractor:
 
     @staticmethod
     def _same_event(events: list, draft: _Draft):
+        # "the meeting" refers to the last meeting that took place, not to talks only hoped for
+        last = next((c for c in reversed(events) if c[0].asserted), None)
         for candidate in reversed(events):
             base = candidate[0]
             if base.type != draft.type:
@@ -881,7 +932,7 @@ class EventExtractor:
             # "The Italian foreign minister joined the talks": a definite mention of the last
             # such event adds its actors, as long as both name the same kind of actor
             # (people joining people; countries joining countries).
-            if draft.definite and not (draft.date and draft.location) and candidate is events[-1]:
+            if draft.definite and not (draft.date and draft.location) and candidate is last:
                 kinds = {e.cls == "Person" for e in draft.participants}
                 base_kinds = {e.cls == "Person" for e in base.participants}
                 if (
@@ -920,6 +971,16 @@ class EventExtractor:
             name_entity=ctx.use(draft.name, sent) if draft.name is not None else None,
             evidence=[ctx.evidence(s, c) for s, c in evidence],
         )
+
+
+def _lone(draft: _Draft) -> bool:
+    """A meeting or call with one actor and no place says nothing about whom it joined."""
+    return (
+        draft.type in _ENCOUNTERS
+        and len(draft.actors()) < 2
+        and draft.location is None
+        and draft.date is None
+    )
 
 
 def _unique(entities: list[Entity]) -> list[Entity]:

@@ -87,7 +87,8 @@ def calibrate(facts: list[Fact], confirmed: set[str]) -> None:
     """
     for fact in facts:
         named = fact_entity_keys(fact)
-        unconfirmed = len([k for k in named if k not in confirmed and ":" in k])
+        # capped: a meeting of ten named people is no less certain than one of two
+        unconfirmed = min(2, len([k for k in named if k not in confirmed and ":" in k]))
         if not unconfirmed:
             continue
         factor = UNCONFIRMED_ENTITY_FACTOR**unconfirmed

@@ -1,0 +1,79 @@
+"""Events on made-up reports: who took part in one meeting, told over several sentences."""
+
+from __future__ import annotations
+
+from kg.model import Document, Event
+from kg.pipeline import extract
+
+
+def meetings(text: str) -> list[set[str]]:
+    (ex,) = extract([Document(id="t", text=text, date=None)])
+    return [
+        {ex.entities[k].label for k in f.participants}
+        for f in ex.facts
+        if isinstance(f, Event) and f.type == "Meeting"
+    ]
+
+
+def test_people_attending_a_meeting_join_it():
+    found = meetings(
+        "Kenyan President William Ruto received Tanzanian President Samia Suluhu Hassan on "
+        "Friday. During the talks, held at State House and attended by Foreign Minister "
+        "Alfred Mutua, the two leaders discussed trade."
+    )
+    assert len(found) == 1
+    assert {"William Ruto", "Alfred Mutua"} <= found[0]
+
+
+def test_people_in_attendance_join_the_meeting():
+    found = meetings(
+        "Kenyan President William Ruto received Tanzanian President Samia Suluhu Hassan on "
+        "Friday. On the Tanzanian side, Finance Minister Mwigulu Nchemba and trade minister "
+        "Ashatu Kijaji were in attendance."
+    )
+    assert len(found) == 1
+    assert {"William Ruto", "Mwigulu Nchemba", "Ashatu Kijaji"} <= found[0]
+
+
+def test_talks_only_hoped_for_do_not_take_the_meeting():
+    found = meetings(
+        "Kenyan President William Ruto received Tanzanian President Samia Suluhu Hassan on "
+        "Friday. The meeting covered the prospects of resuming talks between Ethiopia and "
+        "Eritrea. Foreign Minister Alfred Mutua attended the meeting."
+    )
+    joined = [m for m in found if "William Ruto" in m]
+    assert len(joined) == 1
+    assert "Alfred Mutua" in joined[0]
+    assert not any(m == {"Ethiopia", "Eritrea"} for m in found)
+
+
+def test_a_visit_with_no_host_and_no_place_is_no_meeting():
+    assert meetings("Critics said President Joe Biden's visit changed little.") == []
+
+
+def test_the_sittings_of_an_organisation_are_no_meeting():
+    found = meetings(
+        "Ghana's finance minister Ken Ofori-Atta will speak ahead of the IMF's annual meetings."
+    )
+    assert found == []
+
+
+def test_who_judges_the_outcome_of_a_summit_did_not_attend_it():
+    found = meetings(
+        "Peru's president Dina Boluarte met Chilean President Gabriel Boric in Lima on Monday. "
+        "The next day, the Bolivian Ministry of Foreign Affairs rejected the conclusions of "
+        "the summit."
+    )
+    assert found == [{"Dina Boluarte", "Gabriel Boric"}]
+
+
+def test_hope_for_talks_is_hypothetical_but_a_proposal_before_a_summit_is_not():
+    from kg.extract.context import modality
+    from kg.lexicon import lexicon
+    from kg.nlp import build_nlp
+
+    nlp, lex = build_nlp(), lexicon()
+    doc = nlp("They discussed the prospects of resuming talks with Eritrea.")
+    assert modality(next(t for t in doc if t.lower_ == "talks"), lex) == "hypothetical"
+    doc = nlp("They drafted a proposal ahead of the summit in Jakarta.")
+    assert modality(next(t for t in doc if t.lower_ == "summit"), lex) == "asserted"
