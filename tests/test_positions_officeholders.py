@@ -105,3 +105,27 @@ def test_the_data_file_is_what_the_script_builds(tmp_path):
     with gzip.open(out, "rt", encoding="utf-8") as f:
         notice = json.load(f)["notice"]
     assert notice["licence"] == "CC0 1.0 (Wikidata data)"
+
+
+def test_a_bare_ministers_title_in_a_story_about_one_country_is_that_countrys():
+    ex = run(
+        "Peru will cut fuel taxes, officials said. Energy Minister Tomas Verhoeven Alcantara "
+        "told lawmakers in Lima that Peru could not wait."
+    )
+    assert held(ex) == {("Tomas Verhoeven Alcantara", None, "energy minister", "Peru")}
+
+
+def test_a_story_about_two_countries_gives_no_jurisdiction_to_a_bare_title():
+    ex = run(
+        "Peru and Chile signed a fishing accord. Peru and Chile will meet again. Energy "
+        "Minister Tomas Verhoeven Alcantara welcomed it."
+    )
+    assert held(ex) == set()
+
+
+def test_a_counterpart_does_not_take_the_storys_country():
+    ex = run(
+        "Peru's foreign minister Rosa Quintanilla Baez met Peru's trade envoys, then spoke "
+        "with her counterpart Ingrid Vasquez Moll about Peru."
+    )
+    assert ("Ingrid Vasquez Moll", None, "foreign minister", "Peru") not in held(ex)

@@ -71,6 +71,7 @@ class PositionExtractor:
     def __call__(self, ctx: DocContext) -> Iterator[Position]:
         words, heads, head_seqs = _vocab(ctx.lex)
         self.words, self.heads, self.head_seqs = words, heads, head_seqs
+        self.story = _story_country(ctx)
         persons = [m for m in _unique_mentions(ctx) if m.entity.cls == "Person"]
         previous: tuple[Mention, str | None] | None = None
         for mention in persons:
@@ -149,13 +150,16 @@ class PositionExtractor:
                 results.append((prev_roles[-1][0], right_of, 0.85 if right_of else 0.0))
         out: dict[tuple[str, str], float] = {}
         for role, jurisdiction, conf in results:
-            if role == "counterpart":
+            own = role != "counterpart"  # a counterpart serves another country
+            if not own:
                 role = self._counterpart_role(ctx, mention)
                 if role is None:
                     continue
                 conf = min(conf, 0.8) if jurisdiction else 0.0
             if jurisdiction is None:
-                jurisdiction, conf = self._implicit_jurisdiction(ctx, mention, role, previous)
+                jurisdiction, conf = self._implicit_jurisdiction(
+                    ctx, mention, role, previous, story=own
+                )
             if jurisdiction is None:
                 # remembered for "his counterpart", though no position can be stated
                 ctx.roles.setdefault(mention.entity.key, []).append((role, None))
@@ -484,6 +488,7 @@ class PositionExtractor:
         mention: Mention,
         role: str,
         previous: tuple[Mention, str | None] | None,
+        story: bool = True,
     ) -> tuple[Entity | None, float]:
         start = mention.span.start
         while start > 0 and (
@@ -535,7 +540,14 @@ class PositionExtractor:
             spell = ctx.found.leaders[mention.entity.key]
             if spell.role in (None, role) or role in ctx.lex.words("head_of_state_roles"):
                 return country, 0.75
-        return _officeholder_jurisdiction(ctx, mention.entity, role)
+        found = _officeholder_jurisdiction(ctx, mention.entity, role)
+        if found[0] is not None or not story or unknown_place or self.story is None:
+            return found
+        heads = ctx.lex.words("state_role_heads")
+        if role in heads or role.rsplit(" ", 1)[-1] in heads:
+            # "Planning Minister X" in a story about one country: most likely its minister
+            return self.story, 0.6
+        return None, 0.0
 
 
 def _officeholder_jurisdiction(
@@ -563,6 +575,18 @@ def _officeholder_jurisdiction(
         entity = entity_from_gazetteer(entry)
         ctx.found.entities.setdefault(entity.key, entity)
     return entity, round(min(conf, place_conf) - 0.05, 2)
+
+
+def _story_country(ctx: DocContext) -> Entity | None:
+    """The country a story is about: named at least twice, and twice as often as any other."""
+    counts: dict[str, int] = {}
+    for mention in ctx.found.mentions:
+        if mention.entity.cls == "Country":
+            counts[mention.entity.key] = counts.get(mention.entity.key, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+        return None
+    return ctx.found.entities.get(ranked[0][0])
 
 
 def _unique_mentions(ctx: DocContext) -> list[Mention]:
