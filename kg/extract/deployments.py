@@ -69,8 +69,8 @@ class DeploymentExtractor:
             return None
         if host.cls != "Country" or sender.cls != "Country":
             return None
-        if noun.lower_ in {"force", "forces", "advisers", "instructors", "boots"} and count is None:
-            if not self._has_deploy_verb(ctx, noun):
+        if noun.lower_ in ctx.lex.words("vague_troop_nouns") and count is None:
+            if not self._has_deploy_verb(ctx, noun) and not self._present_in(ctx, noun, host):
                 return None
         verb = self._verb(noun)
         leaving = verb is not None and verb.lemma_ in ctx.lex.words("withdraw_verbs")
@@ -108,6 +108,19 @@ class DeploymentExtractor:
                 return None
             node = node.head
         return None
+
+    def _present_in(self, ctx: DocContext, noun: Token, host: Entity) -> bool:
+        """'US forces raided houses in Kabul': forces that act somewhere are there."""
+        verb = self._verb(noun)
+        if verb is None or noun.dep_ != "nsubj" or verb.dep_ not in {"ROOT", "conj"}:
+            return False
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in ctx.lex.words("presence_preps"):
+                place = _pobj_entity(ctx, child)
+                country = _as_country(ctx, place) if place is not None else None
+                if country is not None and country.key == host.key:
+                    return True
+        return False
 
     def _has_deploy_verb(self, ctx: DocContext, noun: Token) -> bool:
         verb = self._verb(noun)
@@ -168,6 +181,10 @@ class DeploymentExtractor:
                     target = ctx.refer(child, exclude)
                 elif child.dep_ == "prep" and child.lower_ in {"from", "out"}:
                     target = _pobj_entity(ctx, child, exclude)
+                    if target is None and child.lower_ == "out":
+                        # "pulled its troops out of Syria"
+                        for of in (c for c in child.children if c.lower_ == "of"):
+                            target = _pobj_entity(ctx, of, exclude)
                 if target is not None:
                     return _as_country(ctx, target)
         for node in candidates:
@@ -223,10 +240,10 @@ def _as_country(ctx: DocContext, entity: Entity) -> Entity | None:
         return entity
     if entity.cls == "City":
         entry = ctx.gaz.entry(entity.key)
-        if entry is not None and entry.country:
-            country = ctx.gaz.entry(entry.country)
-            if country is not None:
-                from kg.resolve.mentions import entity_from_gazetteer
+        country = ctx.gaz.entry(entry.country) if entry is not None and entry.country else None
+        country = country or ctx.gaz.capital_country(entity.label)
+        if country is not None:
+            from kg.resolve.mentions import entity_from_gazetteer
 
-                return ctx.found.entities.get(country.key) or entity_from_gazetteer(country)
+            return ctx.found.entities.get(country.key) or entity_from_gazetteer(country)
     return None
