@@ -29,6 +29,9 @@ class MembershipExtractor:
                 yield from self._member_noun(ctx, token)
 
     def _joined(self, ctx: DocContext, verb: Token) -> Iterator[Membership]:
+        if verb.lemma_ in ctx.lex.words("composition_verbs"):
+            yield from self._composed(ctx, verb)
+            return
         orgs = [
             e
             for child in verb.children
@@ -49,6 +52,31 @@ class MembershipExtractor:
         year = self._year(ctx, verb)
         mode = modality(verb, ctx.lex)
         yield from self._emit(ctx, verb.sent, members, orgs[:1], year, scaled(0.9, mode))
+
+    def _composed(self, ctx: DocContext, verb: Token) -> Iterator[Membership]:
+        """'The bloc comprises A, B and C', 'the group consists of A and B': every
+        conjunct of the object is a member of the subject."""
+        orgs: list[Entity] = []
+        for child in verb.children:
+            if child.dep_ != "nsubj":
+                continue
+            # the body itself, or its members ("NATO's members include A and B"), not
+            # anything else of it ("the EU's proposal includes ...")
+            if child.lower_ in ctx.lex.words("member_nouns"):
+                orgs += _entities_under(ctx, child, ORG_CLASSES)[:1]
+            elif (body := ctx.refer(child)) is not None and body.cls in ORG_CLASSES:
+                orgs.append(body)
+        if not orgs:
+            return
+        members: list[Entity] = []
+        for child in verb.children:
+            if child.dep_ == "dobj":
+                members += _conjuncts(ctx, child)
+            if child.dep_ == "prep" and child.lower_ == "of":
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    members += _conjuncts(ctx, pobj)
+        mode = modality(verb, ctx.lex)
+        yield from self._emit(ctx, verb.sent, members, orgs, None, scaled(0.85, mode))
 
     def _member_noun(self, ctx: DocContext, noun: Token) -> Iterator[Membership]:
         sent = noun.sent
@@ -82,6 +110,12 @@ class MembershipExtractor:
             ),
             None,
         )
+        listed = [c for c in noun.children if c.dep_ == "appos"]
+        if owner is not None and listed:
+            # "the bloc's members, A, B, C and D, ...": every conjunct of the apposition
+            members = [e for c in listed for e in _conjuncts(ctx, c)]
+            yield from self._emit(ctx, sent, members, [owner], None, scaled(0.85, mode))
+            return
         if owner is not None and noun.dep_ in {"attr", "appos"}:
             # "Sweden became NATO's 32nd member (in March)"
             head = noun.head
