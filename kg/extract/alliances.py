@@ -52,7 +52,15 @@ class AllianceExtractor:
                 )
 
     def _groups(self, ctx: DocContext, noun: Token, allies: list[Entity]) -> list[list[Entity]]:
-        """'X and Y are allies of Z' makes two alliances (X-Z, Y-Z), not one of three."""
+        """'X and Y are allies of Z' makes two alliances (X-Z, Y-Z), not one of three;
+        so does 'Z's allies X and Y'."""
+        owner = [
+            e
+            for c in noun.children
+            if c.dep_ == "poss" and (e := _country(ctx, ctx.refer(c))) is not None
+        ]
+        if len(owner) == 1 and noun.lower_ == "allies" and len(allies) > 2:
+            return [[spoke, owner[0]] for spoke in allies if spoke.key != owner[0].key]
         hub = [
             e
             for child in noun.children
@@ -79,6 +87,8 @@ class AllianceExtractor:
                 if child.lower_ in {"their"}:
                     for e in self._their(ctx, noun):
                         add(e)
+                elif child.tag_ == "PRP$":
+                    add(ctx.refer(child))  # "Poland strengthened its alliance with X"
                 else:
                     for node in (child, *child.conjuncts):
                         add(ctx.entity(node))
@@ -98,6 +108,10 @@ class AllianceExtractor:
                 if child.dep_ == "nsubj":
                     for node in (child, *child.conjuncts):
                         add(ctx.entity(node))
+        # "Japan's ally the United States", parsed as two subjects: the name right after
+        named = _name_after(ctx, noun)
+        if named is not None and any(c.dep_ == "poss" for c in noun.children):
+            add(named)
         # "X's ally Y" / "treaty allies X and Y"
         if noun.dep_ in {"compound"} or any(c.dep_ == "appos" for c in noun.children):
             target = (
@@ -163,6 +177,17 @@ class AllianceExtractor:
             if len(seen) == 2:
                 break
         return seen if len(seen) == 2 else []
+
+
+def _name_after(ctx: DocContext, noun: Token) -> Entity | None:
+    """The entity named right after a noun, past an article ('ally the United States')."""
+    doc = noun.doc
+    i = noun.i + 1
+    if i < noun.sent.end and doc[i].lower_ == "the":
+        i += 1
+    if i >= noun.sent.end:
+        return None
+    return ctx.entity(doc[i])
 
 
 def _country(ctx: DocContext, entity: Entity | None) -> Entity | None:
