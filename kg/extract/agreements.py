@@ -237,6 +237,13 @@ class AgreementExtractor:
         if named is not None:
             return ctx.found.touch(named, noun.sent, 0.85)
         words = self._name_words(ctx, noun)
+        vague = ctx.lex.words("agreement_vague_modifiers")
+        if len(words) > 1 and all(w.lower() in vague for w in words[:-1]):
+            # "a recent agreement", "a negotiated deal": no name, only a description
+            words = words[-1:]
+            described = self._described(noun)
+            if described is None and not any(c.lower_ == "the" for c in noun.children):
+                return None
         if len(words) == 1:
             described = self._described(noun)
             if described is None:
@@ -332,8 +339,18 @@ class AgreementExtractor:
         """The shortest distinctive description: modifiers and head without articles or dates."""
         words = []
         for t in noun.doc[self._left_edge(noun) : noun.i + 1]:
+            # a number of a modifier is part of the name ("the four freedoms agreement"),
+            # a number of the agreements is not ("two agreements")
+            nxt = t.doc[t.i + 1] if t.i + 1 < noun.i else None
+            counted = (
+                t.tag_ == "CD"
+                and nxt is not None
+                and nxt.dep_ == "compound"
+                and nxt.tag_ in {"NNS", "NNPS"}
+            )
             if (
                 t.tag_ in _SKIP_TAGS
+                and not counted
                 or t.ent_type_ in {"DATE", "TIME", "MONEY"}
                 or t.text in {"'s", "’s"}
             ):

@@ -1,0 +1,46 @@
+"""Agreements on made-up reports: names, parties and generic nouns."""
+
+from __future__ import annotations
+
+from kg.model import AgreementFact, Document
+from kg.pipeline import extract
+
+
+def agreements(text: str) -> dict[str, set[str]]:
+    (ex,) = extract([Document(id="t", text=text, date=None)])
+    return {
+        ex.entities[f.agreement].label: {ex.entities[p].label for p in f.parties}
+        for f in ex.facts
+        if isinstance(f, AgreementFact)
+    }
+
+
+def test_every_signer_of_a_list_is_a_party():
+    assert agreements("The Lusaka Accord was signed by Kenya, Uganda and Rwanda.") == {
+        "Lusaka Accord": {"Kenya", "Uganda", "Rwanda"}
+    }
+
+
+def test_the_parties_of_an_a_b_agreement():
+    assert agreements("Officials praised the Kenya-Uganda trade agreement.") == {
+        "Kenya - Uganda trade agreement": {"Kenya", "Uganda"}
+    }
+
+
+def test_a_number_in_a_name_stays_in_the_name():
+    found = agreements("The four freedoms agreement was ratified by Egypt and Sudan.")
+    assert set(found) == {"four freedoms agreement"}
+
+
+def test_a_number_of_agreements_is_no_part_of_their_name():
+    found = agreements("Kenya and Uganda signed two trade agreements.")
+    assert set(found) == {"trade agreements"}
+
+
+def test_a_generic_agreement_is_no_entity():
+    assert agreements("The two countries signed a negotiated agreement.") == {}
+
+
+def test_a_vague_adjective_is_no_name():
+    found = agreements("A recent agreement between Egypt and Sudan eased travel.")
+    assert "recent agreement" not in found
