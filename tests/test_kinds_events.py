@@ -77,3 +77,38 @@ def test_hope_for_talks_is_hypothetical_but_a_proposal_before_a_summit_is_not():
     assert modality(next(t for t in doc if t.lower_ == "talks"), lex) == "hypothetical"
     doc = nlp("They drafted a proposal ahead of the summit in Jakarta.")
     assert modality(next(t for t in doc if t.lower_ == "summit"), lex) == "asserted"
+
+
+def calls(text: str) -> list[set[str]]:
+    (ex,) = extract([Document(id="t", text=text, date=None)])
+    return [
+        {ex.entities[k].label for k in f.participants}
+        for f in ex.facts
+        if isinstance(f, Event) and f.type == "PhoneCall"
+    ]
+
+
+def test_a_visit_to_a_country_is_a_meeting_there_with_its_host():
+    (ex,) = extract(
+        [Document(id="t", text="Indian Prime Minister Narendra Modi's visit to Japan ended.")]
+    )
+    (event,) = [f for f in ex.facts if isinstance(f, Event)]
+    assert event.type == "Meeting"
+    assert {ex.entities[k].label for k in event.participants} == {"Narendra Modi", "Japan"}
+    assert ex.entities[event.location].label == "Japan"
+
+
+def test_leaders_expected_to_attend_a_summit_are_its_participants():
+    found = meetings(
+        "Leaders expected to attend the summit in Nairobi include Ethiopian Prime Minister "
+        "Abiy Ahmed and Somali President Hassan Sheikh Mohamud."
+    )
+    assert len(found) == 1
+    assert "Hassan Sheikh Mohamud" in found[0] and len(found[0]) == 2
+
+
+def test_a_conference_call_is_a_phone_call():
+    assert calls(
+        "Chilean President Gabriel Boric held a conference call with Argentine President "
+        "Alberto Fernandez."
+    ) == [{"Gabriel Boric", "Alberto Fernández"}]

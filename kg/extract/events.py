@@ -323,10 +323,54 @@ class EventExtractor:
             draft.agent = agents[0] if agents else (participants[0] if participants else None)
             draft.participants = []
         else:
-            draft.participants = _unique(agents + participants)
-        self._places(ctx, draft, heads + ([verb] if verb is not None else []))
+            draft.participants = _unique(agents + participants + self._expected(ctx, noun))
+        if kind == "Meeting" and noun.lower_ in ctx.lex.event(kind, "visit_nouns"):
+            self._visited(ctx, draft, noun)
+        if draft.location is None:
+            self._places(ctx, draft, heads + ([verb] if verb is not None else []))
         draft.date = ctx.day(noun) or (ctx.day(container) if container is not None else None)
         return draft
+
+    def _visited(self, ctx: DocContext, draft: _Draft, noun: Token) -> None:
+        """'X's visit to Y': a meeting in Y with its country as host, unless the people
+        met are named."""
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "to":
+                place = self._place_in(ctx, child)
+                if place is None or place.cls not in {"City", "Country"}:
+                    continue
+                host = self._country_for_place(ctx, place)
+                draft.location = place
+                people = [p for p in draft.participants if p.cls == "Person"]
+                if host is not None and draft.participants and len(people) < 2:
+                    draft.participants = _unique(draft.participants + [host])
+                return
+
+    @staticmethod
+    def _expected(ctx: DocContext, noun: Token) -> list[Entity]:
+        """'Leaders expected to attend the summit include A and B': the people a list
+        names as those attending (the parser may make 'include' a conjunct of 'expected')."""
+        attending = ctx.lex.event("Meeting", "attending_verbs")
+        listing = ctx.lex.event("Meeting", "listing_verbs")
+        node, chain = noun, []
+        for _ in range(6):
+            if node.head.i == node.i:
+                break
+            node = node.head
+            chain.append(node)
+        if not any(t.lemma_ in attending for t in chain):
+            return []
+        for top in chain:
+            for verb in (top, *top.conjuncts):
+                if verb.lemma_ not in listing or verb.i < noun.i:
+                    continue
+                return [
+                    e
+                    for child in verb.children
+                    if child.dep_ in {"dobj", "attr"}
+                    for e in ctx.entities_in(child.subtree, {"Person"})
+                ]
+        return []
 
     @staticmethod
     def _attended_by(ctx: DocContext, noun: Token, kind: str) -> list[Entity]:
