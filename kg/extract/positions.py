@@ -72,6 +72,7 @@ class PositionExtractor:
         words, heads, head_seqs = _vocab(ctx.lex)
         self.words, self.heads, self.head_seqs = words, heads, head_seqs
         self.story = _story_country(ctx)
+        self.envoys = ctx.lex.words("envoy_heads")
         persons = [m for m in _unique_mentions(ctx) if m.entity.cls == "Person"]
         previous: tuple[Mention, str | None] | None = None
         for mention in persons:
@@ -146,7 +147,9 @@ class PositionExtractor:
             # "Presidents A of X and B of Y": B shares A's title.
             prev_mention = previous[0]
             prev_roles = ctx.roles.get(prev_mention.entity.key, [])
-            if prev_roles and prev_mention.span.root == span.root.head:
+            between = span.doc[prev_mention.span.end : span.start]
+            others = any(t.lower_ in {"counterpart", "counterparts"} for t in between)
+            if prev_roles and prev_mention.span.root == span.root.head and not others:
                 results.append((prev_roles[-1][0], right_of, 0.85 if right_of else 0.0))
         out: dict[tuple[str, str], float] = {}
         for role, jurisdiction, conf in results:
@@ -192,7 +195,7 @@ class PositionExtractor:
         if (
             i - 1 >= sent_start
             and doc[i].text == ","
-            and doc[i - 1].lower_ in self.heads
+            and self._title_ends_at(ctx, doc, i - 1)
             and (span.end >= span.sent.end or doc[span.end].text in {",", ".", ";"})
         ):
             i -= 1
@@ -218,17 +221,60 @@ class PositionExtractor:
                 tokens.append(token)
             elif token.text in {"'s", "’s"} and i > sent_start and ctx.entity(doc[i - 1]):
                 tokens.append(token)
-            elif token.lower_ == "of" and tokens and tokens[-1].lower_ not in {"of"}:
+            elif token.lower_ in {"of", "to", "for"} and tokens and tokens[-1].lower_ not in {"of"}:
+                if token.lower_ == "to" and doc[i - 1].lower_ not in self.envoys:
+                    break
                 tokens.append(token)
             else:
                 break
             i -= 1
+        if i >= sent_start and tokens and self._past(ctx, doc, i):
+            # "Former Chilean foreign minister X": not held now; but "late on Monday,
+            # President X" and "then President X said" are about time, not the title
+            inside = {t.i for t in tokens} | set(range(span.start, span.end))
+            if doc[i].head.i in inside:
+                return []
         tokens.reverse()
         while tokens and (
-            tokens[0].lower_ in {"and", "of", "'s", "’s"} or tokens[0].text in _HYPHENS
+            tokens[0].lower_ in {"and", "of", "to", "for", "'s", "’s"} or tokens[0].text in _HYPHENS
         ):
             tokens.pop(0)
         return tokens
+
+    @staticmethod
+    def _past(ctx: DocContext, doc, i: int) -> bool:
+        """A temporal-status word ends at token ``i``: 'former', 'the late', 'soon-to-be'."""
+        markers = ctx.lex.words("role_past_markers")
+        if doc[i].lower_ in markers:
+            return True
+        # "soon-to-be", "would-be": the tokens before the last hyphenated part
+        j = i
+        while j > doc[i].sent.start and (doc[j - 1].text in _HYPHENS or doc[j].text in _HYPHENS):
+            j -= 1
+        return doc[j : i + 1].text.lower().replace(" ", "") in markers
+
+    def _title_ends_at(self, ctx: DocContext, doc, i: int) -> bool:
+        """'the Deputy Minister of Foreign Affairs, X,' / 'his Mexican counterpart, X,': a
+        title phrase, set off by a comma, ends at token ``i``."""
+        stop = max(doc[i].sent.start, i - 10)
+        while i >= stop:
+            token = doc[i]
+            entity = ctx.entity(token)
+            if token.lower_ in self.heads or token.lower_ == "counterpart":
+                return True
+            if token.tag_ in {"NNS", "NNPS"} and token.lower_.rstrip("s") in self.words:
+                return False  # "their counterparts, A, B and C": a list, not one title
+            if entity is not None and entity.cls == "Person":
+                return False
+            if not (
+                entity is not None
+                or token.lower_ in self.words
+                or token.lower_ in {"of", "and", "to", "for", "'s", "’s"}
+                or token.text in _HYPHENS
+            ):
+                return False
+            i -= 1
+        return False
 
     def _segments(
         self, ctx: DocContext, tokens: list[Token]
@@ -244,6 +290,12 @@ class PositionExtractor:
         while i < len(tokens):
             token = tokens[i]
             entity = ctx.entity(token)
+            if token.lower_ == "to":
+                # "Chile's ambassador to Peru": Peru receives, Chile sends
+                i += 1
+                while i < len(tokens) and ctx.entity(tokens[i]) is not None:
+                    i += 1
+                continue
             if entity is not None and entity.cls != "Person":
                 if role_words and not self._ends_with_head(role_words):
                     role_words = []
@@ -258,10 +310,27 @@ class PositionExtractor:
             match = self._head_at(tokens, i)
             if match:
                 role_words.extend(t.lower_ for t in tokens[i : i + match])
-                i += match
+                i = self._portfolio(ctx, tokens, i + match, role_words)
                 nxt = tokens[i] if i < len(tokens) else None
                 if all(w in _PREFIX_HEADS for w in role_words) and nxt is not None:
                     continue  # "deputy foreign minister", "vice president"
+                if "of" in role_words[1:] or "for" in role_words[1:]:
+                    # "Minister of Trade of Peru": the country after the portfolio
+                    if nxt is not None and nxt.lower_ == "of" and i + 1 < len(tokens):
+                        place = ctx.entity(tokens[i + 1])
+                        if place is not None and place.cls != "Person":
+                            jurisdiction = place
+                            i += 1
+                            while i < len(tokens) and ctx.entity(tokens[i]) is place:
+                                i += 1
+                            nxt = tokens[i] if i < len(tokens) else None
+                    if nxt is None or nxt.lower_ == "and":
+                        role = self._role(ctx, role_words)
+                        if role:
+                            yield role, jurisdiction
+                        role_words = []
+                        i += 1 if nxt is not None else 0
+                        continue
                 if nxt is None or self._head_at(tokens, i) or ctx.entity(nxt) is not None:
                     role = self._role(ctx, role_words)
                     if role:
@@ -272,6 +341,15 @@ class PositionExtractor:
             if token.lower_ in {"and"} and not role_words:
                 i += 1
                 continue
+            if token.lower_ == "and" and self._ends_with_head(role_words):
+                # stacked titles, "deputy prime minister and defence minister X": both held,
+                # for the same country unless the second names its own
+                role = self._role(ctx, role_words)
+                if role:
+                    yield role, jurisdiction
+                role_words = []
+                i += 1
+                continue
             if token.lower_ not in {"'s", "’s", "of"}:
                 role_words.append(token.lower_)
             i += 1
@@ -279,6 +357,34 @@ class PositionExtractor:
             role = self._role(ctx, role_words)
             if role:
                 yield role, jurisdiction
+
+    def _portfolio(
+        self, ctx: DocContext, tokens: list[Token], i: int, role_words: list[str]
+    ) -> int:
+        """'minister of foreign affairs', 'minister for trade and industry': the portfolio
+        words after a head join the role; an entity after 'of' is the jurisdiction."""
+        if i + 1 >= len(tokens) or tokens[i].lower_ not in {"of", "for"}:
+            return i
+        j = i + 1
+        words: list[str] = []
+        while j < len(tokens):
+            token = tokens[j]
+            if ctx.entity(token) is not None or self._head_at(tokens, j):
+                break
+            if token.lower_ == "and" and words and j + 1 < len(tokens):
+                if ctx.entity(tokens[j + 1]) is None and not self._head_at(tokens, j + 1):
+                    words.append("and")
+                    j += 1
+                    continue
+                break
+            if token.lower_ not in self.words or token.lower_ in {"of", "for"}:
+                break
+            words.append(token.lower_)
+            j += 1
+        if not words or words[-1] == "and":
+            return i
+        role_words.extend([tokens[i].lower_, *words])
+        return j
 
     def _head_at(self, tokens: list[Token], i: int) -> int:
         lowered = [t.lower_ for t in tokens]
@@ -307,6 +413,9 @@ class PositionExtractor:
             return "counterpart"
         if text.endswith("s") and text[:-1] in self.heads:
             text = text[:-1]
+        first, _, rest = text.partition(" ")
+        if first in _PREFIX_HEADS and rest.startswith(("minister of ", "minister for ")):
+            return f"{first} {ctx.lex.standard_role(rest)}"  # "deputy minister of trade"
         if text.endswith("presidents"):
             text = text[:-1]
         if text in {"official", "deputy", "representative", "officials", "leader", "head", "chief"}:
