@@ -18,7 +18,8 @@ from collections.abc import Iterator
 
 from spacy.tokens import Span, Token
 
-from kg.extract.context import ACTOR_CLASSES, DocContext, scaled
+from kg.extract import position_patterns
+from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
 from kg.lexicon import Lexicon
 from kg.model import Entity, Position, has_name
 from kg.resolve import officeholders
@@ -86,6 +87,45 @@ class PositionExtractor:
             previous = (mention, jur)
         for token in ctx.trigger_tokens("respectively"):
             yield from self._respectively(ctx, token)
+        yield from self._predicative(ctx)
+
+    def _predicative(self, ctx: DocContext) -> Iterator[Position]:
+        """'X became Chile's foreign minister', 'who succeeded him as prime minister'."""
+        for pattern, holder, role_token in position_patterns.matches(ctx.doc):
+            if holder.lower_ in {"who", "that"} and holder.head.dep_ == "relcl":
+                holder = holder.head.head  # "Y, who succeeded him as ..."
+            mention = ctx.found.mention_at(holder)
+            if mention is None or mention.entity.cls != "Person":
+                continue
+            if role_token.lower_ not in self.words:
+                continue
+            doc = ctx.doc
+            tokens = [t for t in doc[role_token.left_edge.i : role_token.i + 1] if t.dep_ != "det"]
+            for child in role_token.children:
+                if child.dep_ == "prep" and child.lower_ in {"of", "for"}:
+                    tokens.extend(doc[child.i : child.right_edge.i + 1])
+            mode = modality(role_token.head, ctx.lex)
+            sent = role_token.sent
+            for role, jurisdiction in self._segments(ctx, tokens):
+                conf = pattern["confidence"]
+                if jurisdiction is None:
+                    jurisdiction, implied = self._implicit_jurisdiction(ctx, mention, role, None)
+                    conf = min(conf, implied)
+                if jurisdiction is None or jurisdiction.cls not in ACTOR_CLASSES:
+                    continue
+                if jurisdiction.key == mention.entity.key:
+                    continue
+                final = scaled(conf, mode)
+                if final is None:
+                    continue
+                ctx.roles.setdefault(mention.entity.key, []).append((role, jurisdiction.key))
+                yield Position(
+                    holder=ctx.use(mention.entity, sent),
+                    jurisdiction=ctx.use(jurisdiction, sent),
+                    roles={role},
+                    observed_on=ctx.date,
+                    evidence=[ctx.evidence(sent, final)],
+                )
 
     def _respectively(self, ctx: DocContext, marker: Token) -> Iterator[Position]:
         """'his Greek, Cypriot and French counterparts, A, B and C, respectively': the
