@@ -112,3 +112,16 @@ def test_a_conference_call_is_a_phone_call():
         "Chilean President Gabriel Boric held a conference call with Argentine President "
         "Alberto Fernandez."
     ) == [{"Gabriel Boric", "Alberto Fernández"}]
+
+
+def test_a_telephone_meeting_is_a_phone_call():
+    assert calls(
+        "Ecuador's foreign minister Gustavo Manrique held a telephone meeting with his "
+        "counterpart from Canada, Melanie Joly."
+    ) == [{"Gustavo Manrique", "Melanie Joly"}]
+
+
+def test_a_guest_received_by_a_host_met_the_host():
+    assert meetings(
+        "Bolivian President Luis Arce was received in Beijing by President Xi Jinping."
+    ) == [{"Luis Arce", "Xi Jinping"}]

@@ -34,31 +34,13 @@ _ATTACK_WORDS = {
     "kill",
     "killing",
 }
-_GROUP_NOUNS = {
-    "delegations",
-    "delegation",
-    "leaders",
-    "ministers",
-    "officials",
-    "representatives",
-    "heads",
-    "diplomats",
-    "envoys",
-    "negotiators",
-    "forces",
-    "troops",
-    "militaries",
-    "navies",
-    "sides",
-}
 _ENCOUNTERS = {"Meeting", "PhoneCall"}
-_HOLDING_VERBS = {"hold", "conduct", "stage", "run", "host", "lead", "organise", "organize"}
 _LABELS = {
     "MissileTest": "missile test",
     "NuclearTest": "nuclear test",
     "MilitaryExercise": "military exercise",
+    "PhoneCall": "phone call",  # before Meeting: "a telephone meeting" is a call
     "Meeting": "meeting",
-    "PhoneCall": "phone call",
     "ArmsSale": "arms sale",
 }
 
@@ -263,7 +245,7 @@ class EventExtractor:
             draft.name = self._exercise_name(ctx, noun) or self._called(ctx, noun)
         participants.extend(self._attended_by(ctx, noun, kind))
         for clause in (c for c in noun.children if c.dep_ == "relcl"):
-            if clause.lemma_ in _HOLDING_VERBS:
+            if clause.lemma_ in ctx.lex.words("event_holding_verbs"):
                 # "the exercise that Australia and the United States hold"
                 participants.extend(self._subject_actors(ctx, clause))
         verb = self._head_verb(noun)
@@ -414,6 +396,11 @@ class EventExtractor:
         lemma = verb.lemma_.lower()
         subjects = self._subject_actors(ctx, verb)
         others = self._prep_actors(ctx, verb, {"with"}) + self._dobj_actors(ctx, verb)
+        if lemma in ctx.lex.event("Meeting", "hosting_verbs"):
+            # "X was received by President Y": the host is the agent of the passive
+            for child in verb.children:
+                if child.dep_ == "agent":
+                    others += self._prep_object_actors(ctx, child)
         if lemma == "visit":
             place = next(
                 (ctx.entity(c) for c in verb.children if c.dep_ == "dobj" and ctx.entity(c)), None
@@ -639,7 +626,7 @@ class EventExtractor:
             if child.dep_ in {"pobj", "pcomp"}:
                 for node in (child, *child.conjuncts):
                     entity = self._actor(ctx, node)
-                    if entity is None and node.lower_ in _GROUP_NOUNS:
+                    if entity is None and node.lower_ in ctx.lex.words("actor_group_nouns"):
                         out.extend(self._group_members(ctx, node))
                         continue
                     if entity is None:
