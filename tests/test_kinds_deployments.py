@@ -33,3 +33,9 @@ def test_forces_of_a_country_acting_at_home_are_no_deployment():
 
 def test_forces_in_a_figure_of_speech_are_no_deployment():
     assert deployments("Market forces in Japan pushed prices up.") == set()
+
+
+def test_troops_counted_by_a_word_before_them_are_deployed():
+    assert deployments("Thousands of Rwandan troops were deployed to Mozambique.") == {
+        ("Rwanda", "Mozambique")
+    }

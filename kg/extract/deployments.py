@@ -101,7 +101,7 @@ class DeploymentExtractor:
     @staticmethod
     def _verb(noun: Token) -> Token | None:
         node = noun
-        for _ in range(3):
+        for _ in range(4):  # 'thousands of Rwandan troops were deployed'
             if node.pos_ in {"VERB", "AUX"}:
                 return node
             if node.head == node:
