@@ -7,6 +7,8 @@ import json
 from collections.abc import Iterator
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import LEMMA, LOWER
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
@@ -37,10 +39,37 @@ def _matcher(vocab: Vocab) -> tuple[DependencyMatcher, dict[int, dict]]:
     return matcher, by_id
 
 
+@lru_cache(maxsize=1)
+def anchors() -> tuple[frozenset[str], frozenset[str]]:
+    """The lemmas and lower-case words a pattern's first node asks for."""
+    lemmas: set[str] = set()
+    lowers: set[str] = set()
+    for pattern in patterns():
+        attrs = pattern["pattern"][0]["RIGHT_ATTRS"]
+        for key, bucket in (("LEMMA", lemmas), ("LOWER", lowers)):
+            value = attrs.get(key)
+            if isinstance(value, str):
+                bucket.add(value)
+            elif isinstance(value, dict):
+                bucket.update(value.get("IN", ()))
+    return frozenset(lemmas), frozenset(lowers)
+
+
 def matches(doc: Doc) -> Iterator[tuple[dict, Token, Token]]:
     """(pattern, holder token, role token) for every match, in document order."""
+    lemmas, lowers = anchors()
+    # the matcher costs far more than a look at the words' hashes: it runs only on the
+    # sentences that hold an anchor word
+    wanted = [doc.vocab.strings.add(w) for w in lemmas | lowers]
+    hits = numpy.flatnonzero(numpy.isin(doc.to_array([LEMMA, LOWER]), wanted).any(axis=1))
+    if not len(hits):
+        return
     matcher, by_id = _matcher(doc.vocab)
-    for match_id, token_ids in sorted(matcher(doc), key=lambda m: m[1]):
-        pattern = by_id[match_id]
-        nodes = {n["RIGHT_ID"]: i for n, i in zip(pattern["pattern"], token_ids, strict=True)}
-        yield pattern, doc[nodes["holder"]], doc[nodes["role"]]
+    sents = {doc[int(i)].sent.start: doc[int(i)].sent for i in hits}
+    for start in sorted(sents):
+        for match_id, token_ids in sorted(matcher(sents[start]), key=lambda m: m[1]):
+            pattern = by_id[match_id]
+            nodes = {
+                n["RIGHT_ID"]: start + i for n, i in zip(pattern["pattern"], token_ids, strict=True)
+            }
+            yield pattern, doc[nodes["holder"]], doc[nodes["role"]]
