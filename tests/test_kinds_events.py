@@ -125,3 +125,7 @@ def test_a_guest_received_by_a_host_met_the_host():
     assert meetings(
         "Bolivian President Luis Arce was received in Beijing by President Xi Jinping."
     ) == [{"Luis Arce", "Xi Jinping"}]
+
+
+def test_police_arriving_in_a_country_make_no_visit():
+    assert meetings("Hundreds of Kenyan police officers arrived in Haiti on Tuesday.") == []

@@ -477,6 +477,11 @@ class EventExtractor:
                 place = self._place_in(ctx, child)
         if place is None or place.cls not in {"City", "Country"}:
             return None
+        movers = ctx.lex.words("troop_nouns") | ctx.lex.words("non_visitor_nouns")
+        heads = [c for c in verb.children if c.dep_ == "nsubj"]
+        heads += [g for h in heads for p in h.children if p.lower_ == "of" for g in p.children]
+        if any(h.lower_ in movers for h in heads):
+            return None  # "police officers arrived in X": a deployment, not a visit
         visitors = [e for e in self._subject_actors(ctx, verb) if e.cls in {"Person", "Country"}]
         host = self._country_for_place(ctx, place)
         if not visitors or host is None or any(v.key == host.key for v in visitors):
