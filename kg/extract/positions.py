@@ -29,20 +29,6 @@ from kg.resolve.mentions import Mention, clean_name, entity_from_gazetteer
 _RESPECTIVELY_WINDOW = 80
 
 _LINKERS = {"of", "for", "at", "to", "in"}
-_BODY_WORDS = {
-    "ministry",
-    "office",
-    "department",
-    "government",
-    "embassy",
-    "presidency",
-    "cabinet",
-    "parliament",
-    "administration",
-    "party",
-    "regime",
-}
-_PREFIX_HEADS = {"deputy", "vice", "chief", "assistant", "acting", "under", "senior", "first"}
 _DETS = {"the", "a", "an", "its", "their", "his", "her"}
 _HYPHENS = {"-", "–", "‑"}
 
@@ -74,6 +60,8 @@ class PositionExtractor:
         self.words, self.heads, self.head_seqs = words, heads, head_seqs
         self.story = _story_country(ctx)
         self.envoys = ctx.lex.words("envoy_heads")
+        self.body_words = ctx.lex.words("role_body_words")
+        self.prefix_heads = ctx.lex.words("role_prefix_heads")
         persons = [m for m in _unique_mentions(ctx) if m.entity.cls == "Person"]
         previous: tuple[Mention, str | None] | None = None
         for mention in persons:
@@ -255,7 +243,7 @@ class PositionExtractor:
             elif (
                 entity is not None
                 or token.lower_ in self.words
-                or token.lower_ in _BODY_WORDS
+                or token.lower_ in self.body_words
                 or token.text in _HYPHENS
             ):
                 tokens.append(token)
@@ -342,7 +330,7 @@ class PositionExtractor:
                 jurisdiction = entity
                 i += 1
                 continue
-            if token.lower_ in _BODY_WORDS:
+            if token.lower_ in self.body_words:
                 # "China's foreign ministry spokesman": the body is part of the jurisdiction
                 role_words = []
                 i += 1
@@ -352,7 +340,7 @@ class PositionExtractor:
                 role_words.extend(t.lower_ for t in tokens[i : i + match])
                 i = self._portfolio(ctx, tokens, i + match, role_words)
                 nxt = tokens[i] if i < len(tokens) else None
-                if all(w in _PREFIX_HEADS for w in role_words) and nxt is not None:
+                if all(w in self.prefix_heads for w in role_words) and nxt is not None:
                     continue  # "deputy foreign minister", "vice president"
                 if "of" in role_words[1:] or "for" in role_words[1:]:
                     # "Minister of Trade of Peru": the country after the portfolio
@@ -454,7 +442,7 @@ class PositionExtractor:
         if text.endswith("s") and text[:-1] in self.heads:
             text = text[:-1]
         first, _, rest = text.partition(" ")
-        if first in _PREFIX_HEADS and rest.startswith(("minister of ", "minister for ")):
+        if first in self.prefix_heads and rest.startswith(("minister of ", "minister for ")):
             return f"{first} {ctx.lex.standard_role(rest)}"  # "deputy minister of trade"
         if text.endswith("presidents"):
             text = text[:-1]
