@@ -477,6 +477,8 @@ class PositionExtractor:
         if i >= end or doc[i].text != ",":
             return None
         i += 1
+        if i + 1 < end and doc[i].like_num and doc[i + 1].text == ",":
+            i += 2  # "X, 77, leader of Y": the age stands between name and title
         if i < end and doc[i].lower_ == "who":
             return self._relative_clause(ctx, doc, i + 1, end)
         if i < end and doc[i].lower_ in _DETS:
