@@ -47,7 +47,9 @@ def test_txt_title_byline_dateline_and_boilerplate():
     path = FIXTURES / "article.txt"
     assert read_one(path) == Document(
         id="article.txt",
+        # a short item whose text repeats its headline: the headline is analysed too
         text=(
+            "Freedonia And Sylvania Agree To Reopen Border Talks\n\n"
             "The foreign ministers of Freedonia and Sylvania agreed on Monday to reopen talks"
             " on their disputed border, officials said.\n\n"
             "The talks, hosted by Egypt, are the first since 2015."
@@ -109,7 +111,7 @@ def test_markdown_front_matter(tmp_path):
     )
     assert read_one(path) == Document(
         id="fm.md",
-        text="The talks began.",
+        text="Talks in Oslo\n\nThe talks began.",
         title="Talks in Oslo",
         date=dt.date(2020, 2, 1),
         author="Jane Doe",
@@ -173,7 +175,7 @@ def test_html_body_without_article_and_meta_date(tmp_path):
         "Envoys meet",
         dt.date(2016, 3, 4),
         "Jane Doe",
-        "The envoys met in Doha.",
+        "Envoys meet\n\nThe envoys met in Doha.",
     )
 
 
@@ -197,7 +199,7 @@ def test_jsonl_bad_middle_line_does_not_stop_the_rest():
     assert read(path) == [
         Document(
             id="rec-1",
-            text="Delegations of Freedonia and Sylvania met in Oslo on Friday.",
+            text="Talks resume\n\nDelegations of Freedonia and Sylvania met in Oslo on Friday.",
             title="Talks resume",
             date=dt.date(2020, 1, 10),
             author="Jane Doe",
@@ -254,7 +256,7 @@ def test_json_record_drops_header_and_tail_of_its_text(tmp_path):
     record = {"id": "x", "title": "Rivals Sign Accord", "date": "2018-05-02", "text": text}
     document = read_one(write(tmp_path / "r.json", json.dumps(record)))
     assert (document.text, document.author, document.date) == (
-        "The rivals signed the accord on Tuesday after two years of talks.",
+        "Rivals Sign Accord\n\nThe rivals signed the accord on Tuesday after two years of talks.",
         "Jane Doe",
         dt.date(2018, 5, 2),
     )

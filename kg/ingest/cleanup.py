@@ -1,9 +1,12 @@
 """Article text from raw lines: header, bylines, datelines and trailing boilerplate removed.
 
 The steps, in order: whitespace is normalised in every line; the leading lines that repeat
-the title or are bylines / date lines are taken as metadata; trailing web boilerplate is cut;
-lines that are never story text (map legends, "Advertisement") are dropped; lines are grouped
-into paragraphs; a dateline opening the first paragraph is cut (its agency and date kept).
+the title or are bylines / date lines are taken as metadata; photo credits and "(This
+article was written by ...)" notes are cut from their lines (the writer kept as author);
+trailing web boilerplate is cut; lines that are never story text (map legends,
+"Advertisement", an "Also read:" link) are dropped; lines are grouped into paragraphs; a
+dateline opening the first paragraph is cut (its agency and date kept); a short item gets
+its headline back as its first paragraph.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from kg.ingest.patterns import load_patterns
 _HEADER_LINES = 6
 # Hard-wrapped plain text has no line longer than this.
 _WRAP_WIDTH = 100
+# A story shorter than this (in characters) is a short item: its headline is analysed too.
+SHORT_ITEM_CHARS = 600
 _SPACES = re.compile(r"\s+")
 
 
@@ -34,6 +39,7 @@ class Cleaned:
     author: str | None = None
     date: dt.date | None = None
     source: str | None = None  # agency of a dateline or byline
+    headline: bool = False  # the text opened with its title
 
 
 def normalise_line(line: str) -> str:
@@ -58,7 +64,8 @@ def _never_text(line: str) -> bool:
 
 
 def _take_header(lines: list[str], title: str | None, found: Cleaned) -> int:
-    """Read the leading title repeats and bylines into ``found``; index of the first body line."""
+    """Read the leading title repeats and bylines into ``found``; index of the first body
+    line. ``found.headline`` is set when the text repeats its title."""
     i = examined = 0
     while i < len(lines) and examined < _HEADER_LINES:
         line = lines[i]
@@ -67,6 +74,7 @@ def _take_header(lines: list[str], title: str | None, found: Cleaned) -> int:
             continue
         examined += 1
         if title and same_title(line, title):
+            found.headline = True
             i += 1
             continue
         byline = parse_byline(line)
@@ -79,25 +87,70 @@ def _take_header(lines: list[str], title: str | None, found: Cleaned) -> int:
     return i
 
 
+def is_story_line(line: str) -> bool:
+    """Whether a line reads as story text: long enough and ending like a sentence
+    (not a link, a heading or a list of related headlines)."""
+    patterns = load_patterns()
+    return len(line.split()) >= patterns.story_min_words and bool(patterns.story_end.search(line))
+
+
 def _cut_tail(lines: list[str]) -> list[str]:
     """Lines before the first boilerplate marker ("Leave a Reply") near the end of the text.
 
     Each group of markers cuts only from its share of the text on (by characters), so that
-    a marker that may also sit inside a story ("Also read:") does not cut the story short.
+    a marker that may also sit inside a story ("Also read:") does not cut the story short;
+    such a marker does not cut at all where story text follows it.
     """
     tiers = load_patterns().cut
     total = sum(len(line) for line in lines)
+    story_after = [False] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        story_after[i] = story_after[i + 1] or is_story_line(lines[i])
     position = 0
     seen_text = False
     for i, line in enumerate(lines):
         if not line:
             continue
         share = position / total
-        if seen_text and any(share >= start and p.match(line) for start, p in tiers):
+        if seen_text and any(
+            share >= start and p.match(line) and not (unless_story and story_after[i + 1])
+            for start, p, unless_story in tiers
+        ):
             return lines[:i]
         position += len(line)
         seen_text = seen_text or not _never_text(line)
     return lines
+
+
+def strip_credits(line: str, found: Cleaned) -> str:
+    """A line without its photo credit or "(This article was written by ...)" note;
+    the writer named becomes the author when none is known."""
+    for pattern in load_patterns().credits:
+        m = pattern.search(line)
+        if m is None:
+            continue
+        author = m.groupdict().get("author")
+        if author and found.author is None:
+            found.author = author.strip(" .,;")
+        line = (line[: m.start()] + line[m.end() :]).strip()
+    return line
+
+
+def _with_headline(paragraphs: list[str], title: str | None, found: Cleaned) -> list[str]:
+    """A short item's headline kept as its first paragraph where the text opens with it:
+    in a brief of a few lines the headline is story text (a long article's title repeated
+    on top is a page title). A trailing "(AP)" is the agency."""
+    if not title or not found.headline:
+        return paragraphs
+    m = load_patterns().headline_agency.search(title)
+    if m is not None:
+        found.source = found.source or load_patterns().agency(m["agency"])
+        title = title[: m.start()].strip()
+    if not title or sum(len(p) for p in paragraphs) >= SHORT_ITEM_CHARS:
+        return paragraphs
+    if paragraphs and same_title(paragraphs[0], title):
+        return paragraphs
+    return [title, *paragraphs]
 
 
 def looks_wrapped(lines: list[str]) -> bool:
@@ -150,12 +203,13 @@ def clean_lines(
     """
     normalised = [normalise_line(line) for line in lines]
     found = Cleaned(text="")
-    body = _cut_tail(normalised[_take_header(normalised, title, found) :])
+    body = normalised[_take_header(normalised, title, found) :]
+    body = _cut_tail([strip_credits(line, found) if line else line for line in body])
     body = ["" if _never_text(line) else line for line in body]
     if wrapped is None:
         wrapped = looks_wrapped(body)
     paragraphs = _take_dateline(_paragraphs(body, wrapped), found)
-    found.text = "\n\n".join(paragraphs)
+    found.text = "\n\n".join(_with_headline(paragraphs, title, found))
     return found
 
 

@@ -22,8 +22,15 @@ class Patterns:
     byline_noise: re.Pattern[str]
     not_names: frozenset[str]
     name_particles: frozenset[str]
-    # (share of the text from which on a match cuts the rest, pattern), earliest first
-    cut: tuple[tuple[float, re.Pattern[str]], ...]
+    # (share of the text from which on a match cuts the rest, pattern, whether a story
+    # paragraph after it keeps it from cutting), earliest first
+    cut: tuple[tuple[float, re.Pattern[str], bool], ...]
+    # photo credits and "(This article was written by ...)" notes, searched in a line
+    credits: tuple[re.Pattern[str], ...]
+    # "(AP)" at the end of a headline
+    headline_agency: re.Pattern[str]
+    story_min_words: int
+    story_end: re.Pattern[str]
     # lines that are never story text, wherever they are
     drop_line: re.Pattern[str]
     html_drop_class_or_id: re.Pattern[str]
@@ -68,7 +75,14 @@ def load_patterns() -> Patterns:
         byline_noise=_any_of(data["byline_noise"]),
         not_names=frozenset(n.casefold() for n in data["not_names"]),
         name_particles=frozenset(p.casefold() for p in data["name_particles"]),
-        cut=tuple((tier["from"], _any_of(tier["patterns"])) for tier in data["cut"]),
+        cut=tuple(
+            (tier["from"], _any_of(tier["patterns"]), tier["unless_story_follows"])
+            for tier in data["cut"]
+        ),
+        credits=tuple(re.compile(p, re.IGNORECASE) for p in data["credits"]["patterns"]),
+        headline_agency=re.compile(_expand(data["headline_agency"], fragments)),
+        story_min_words=data["story_paragraph"]["min_words"],
+        story_end=re.compile(data["story_paragraph"]["end"]),
         drop_line=_any_of(
             data["drop_line"]
             + [p for tier in data["cut"] if tier["drop_elsewhere"] for p in tier["patterns"]]

@@ -1,0 +1,203 @@
+"""Names as the pipeline's NER side finds them (gazetteer ruler, NER, name repair).
+
+Every case is a construction of news English, with sentences written for these tests:
+the entities a sentence must have (text, label) and the spans it must not have as
+entities.
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.components.gazetteer_ruler import in_capitalised_run, is_headline
+from kg.components.paragraphs import paragraph_sentences
+from kg.nlp import build_nlp
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp()
+
+
+def ents(nlp, text) -> set[tuple[str, str]]:
+    return {(e.text, e.label_) for e in nlp(text).ents}
+
+
+# (sentence, entities it must have, entity texts it must not have)
+CASES = {
+    # -- organisations named after a place are one name; the ruler does not split them
+    "demonym + body": (
+        "The Kenyan Development Bank raised its lending rate on Monday.",
+        {("Kenyan Development Bank", "ORG")},
+        {"Kenyan"},
+    ),
+    "demonym + armed force": (
+        "Two jets of the Ghanaian Air Force landed in Accra.",
+        {("Ghanaian Air Force", "ORG"), ("Accra", "GPE")},
+        {"Ghanaian"},
+    ),
+    "body of a country": (
+        "Students at the University of Ghana protested against the fees.",
+        {("University of Ghana", "ORG")},
+        {"Ghana", "University"},
+    ),
+    "bank of a country": (
+        "The Bank of Kenya left its rates unchanged.",
+        {("Bank of Kenya", "ORG")},
+        {"Kenya"},
+    ),
+    "city + school": (
+        "She lectures at the Nairobi School of Law.",
+        {("Nairobi School of Law", "ORG")},
+        {"Nairobi"},
+    ),
+    # -- but a place stays a place where the longer span is no organisation's name
+    "common noun of a country": (
+        "The Economy of Kenya grew by four percent, the report said.",
+        {("Kenya", "GPE")},
+        {"Economy of Kenya"},
+    ),
+    "country before a title": (
+        "Kenyan President Ruto Wanjiru arrived in Lagos.",
+        {("Kenyan", "NORP"), ("Lagos", "GPE")},
+        {"Kenyan President Ruto Wanjiru", "President Ruto Wanjiru"},
+    ),
+    "title of a country, then the holder": (
+        "President of Ghana Kwesi Addo-Mensah opened the session.",
+        {("Ghana", "GPE")},
+        {"Ghana Kwesi Addo-Mensah"},
+    ),
+    "holder of a country": (
+        "They were received by Prime Minister Halvorsen of Norway on Friday.",
+        {("Halvorsen", "PERSON"), ("Norway", "GPE")},
+        {"Halvorsen of Norway"},
+    ),
+    # -- titles are not part of names
+    "title glued to a person": (
+        "Comptroller Idris Okonkwo-Bello resigned on Tuesday.",
+        {("Idris Okonkwo-Bello", "PERSON")},
+        {"Comptroller Idris Okonkwo-Bello", "Comptroller"},
+    ),
+    "portfolio after 'of' is part of the title": (
+        "They met the Minister of Tourism Lucia Ferrandi-Oyelaran in the capital.",
+        {("Lucia Ferrandi-Oyelaran", "PERSON")},
+        {"Tourism Lucia Ferrandi-Oyelaran"},
+    ),
+    "a title alone is no name": (
+        "Protesters criticised the Minister of Public Works, Tomas Eriksen-Vale, on Sunday.",
+        {("Tomas Eriksen-Vale", "PERSON")},
+        {"Minister of Public Works", "Works", "Public Works"},
+    ),
+    "title run and rank": (
+        "Deputy Defence Minister Maj. Gen. Oluwaseun Adeyemi-Okafor inspected the base.",
+        {("Oluwaseun Adeyemi-Okafor", "PERSON")},
+        {"Maj", "Gen"},
+    ),
+    "a title's first word is no body": (
+        "The Crown Prince praised the new port, and the Foreign Minister agreed.",
+        set(),
+        {"Crown", "Crown Prince", "Foreign"},
+    ),
+    # -- honorifics are not names and not people
+    "Mr and Lord": (
+        "Mr Abernathy said Lord Pemberton-Hale had resigned.",
+        {("Abernathy", "PERSON"), ("Pemberton-Hale", "PERSON")},
+        {"Mr", "Lord", "Mr Abernathy", "Lord Pemberton-Hale"},
+    ),
+    "Dr and Sheikh": (
+        "Sheikh Rashid Al Fahimi thanked Dr. Ingrid Solberg-Hauge for her report.",
+        set(),
+        {"Sheikh", "Dr.", "Sheikh Rashid Al Fahimi", "Dr. Ingrid Solberg-Hauge"},
+    ),
+    "a surname that is a title word": (
+        "Mr Major said the vote would be close.",
+        {("Major", "PERSON")},
+        {"Mr", "Mr Major"},
+    ),
+    # -- the words around a name tell its kind
+    "company noun before a name": (
+        "Shares of the water firm Aguas del Valle fell after the ruling.",
+        {("Aguas del Valle", "ORG")},
+        set(),
+    ),
+    "the state of X": (
+        "The governor of the northern state of Kwara said schools would reopen.",
+        {("Kwara", "GPE")},
+        set(),
+    ),
+    "titled apposition": (
+        "Critics urged the head of the Assembly, Crispin Adamu-Vale, to step down.",
+        {("Crispin Adamu-Vale", "PERSON")},
+        set(),
+    ),
+    "a war is an event": (
+        "Refugees fled at the height of the Sudanese Civil War.",
+        {("Sudanese Civil War", "EVENT")},
+        set(),
+    ),
+    "a charter is a document": (
+        "The United Nations Charter forbids the use of force.",
+        {("United Nations Charter", "LAW")},
+        set(),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_names(nlp, case):
+    sentence, present, absent = CASES[case]
+    found = ents(nlp, sentence)
+    assert present <= found, found
+    texts = {text for text, _ in found}
+    assert not absent & texts, found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sheikh Rashid Al Fahimi thanked Dr. Ingrid Solberg-Hauge for her report.",
+        "Mr Abernathy said Lord Pemberton-Hale had resigned.",
+    ],
+)
+def test_no_person_is_an_honorific(nlp, sentence):
+    for ent in nlp(sentence).ents:
+        if ent.label_ == "PERSON":
+            assert ent[0].lower_.rstrip(".") not in {"mr", "lord", "dr", "sheikh"}, ent.text
+
+
+def test_paragraph_break_ends_a_sentence(nlp):
+    doc = nlp("Bomber kills ten in Lagos\n\nA man blew himself up near a market on Monday.")
+    starts = [s[0].text for s in doc.sents]
+    assert starts == ["Bomber", "A"]
+    lagos = next(e for e in doc.ents if e.text == "Lagos")
+    assert lagos.root.head.text == "in"
+
+
+def test_paragraph_component_alone():
+    import spacy
+
+    blank = spacy.blank("en")
+    blank.add_pipe("geokg_paragraphs")
+    doc = blank("One line\n\nTwo lines here")
+    starts = {t.text: t.is_sent_start for t in doc}
+    assert (starts["One"], starts["Two"], starts["lines"]) == (True, True, None)
+    assert paragraph_sentences(doc) is doc
+
+
+def test_headline_names_only_when_known_or_repeated(nlp):
+    doc = nlp(
+        "Kenya To Return Electric Buses To Nairobi Depot\n\n"
+        "Kenya will send back the buses, the transport ministry said on Friday."
+    )
+    found = {e.text for e in doc.ents}
+    assert {"Kenya", "Nairobi"} <= found  # known to the gazetteer
+    assert not {"Return Electric Buses", "Nairobi Depot", "Electric Buses"} & found
+    assert is_headline(next(doc.sents))
+    assert not is_headline(list(doc.sents)[1])
+
+
+def test_capitalised_run(nlp):
+    doc = nlp("The Kenyan Development Bank and Kenyan farmers met in Nairobi.")
+    runs = [(s.text, in_capitalised_run(s)) for s in doc.spans["gazetteer"]]
+    assert runs == [("Kenyan", True), ("Kenyan", False), ("Nairobi", False)]
