@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from spacy.tokens import Span, Token
 
 from kg.extract.context import ACTOR_CLASSES, DocContext, scaled
+from kg.extract.registry import register_extractor
 from kg.lexicon import Lexicon
 from kg.model import Entity, Position, has_name
 from kg.resolve.mentions import Mention, clean_name
@@ -64,6 +65,7 @@ def _vocab(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], tuple[tuple[st
     return _VOCAB[id(lex)]
 
 
+@register_extractor("position", provides=("position",))
 class PositionExtractor:
     name = "position"
 
