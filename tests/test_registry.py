@@ -155,3 +155,29 @@ def test_a_new_kind_joins_a_build_without_an_edit_of_the_core(
         "gk:target/rdfs:label ?t ; gk:evidence ?ev }"
     ).rows
     assert rows == [("European Union", "Russia")]
+
+
+@pytest.fixture
+def sanction_edges(sanction_kind: None) -> Iterator[None]:
+    from kg.networkx_export import EdgeKind, register_edge_kind
+
+    register_edge_kind(EdgeKind("sanction", "Interaction", "source", "target", "source"))
+    yield
+    catalogue._remove(("geokg", "edge_kinds", "sanction"))
+
+
+def test_a_new_kind_joins_the_networkx_view_and_the_drawing(
+    tmp_path: Path, sanction_edges: None
+) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    graph = kg.build([path], extractors=["position", "sanction"]).graph
+    network = kg.to_networkx(graph)
+    edges = [
+        (network.nodes[u]["label"], network.nodes[v]["label"])
+        for u, v, d in network.edges(data=True)
+        if d["kind"] == "sanction"
+    ]
+    assert edges == [("European Union", "Russia")]
+    out = kg.draw(graph, tmp_path / "sanctions.png", kinds=["sanction"])
+    assert Path(out).stat().st_size > 0
