@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import importlib.util
+import itertools
 import json
 import os
 import pstats
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.corpus is not None:
             with args.corpus.open(encoding="utf-8") as handle:
-                lines = [line for _, line in zip(range(args.docs), handle)]
+                lines = list(itertools.islice(handle, args.docs))
             corpus.write_text("".join(lines), encoding="utf-8")
         else:
             write_corpus(corpus, args.docs, args.seed)
