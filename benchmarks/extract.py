@@ -10,6 +10,7 @@ It prints docs/s and words/s of each, the ratio kg/spaCy, and each process's pea
 ``--profile`` instead runs the kg build in this process under cProfile.
 
     python benchmarks/extract.py --docs 3000 --repeat 2
+    python benchmarks/extract.py --corpus ../shared/data/corpus/news.jsonl --docs 1000
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import importlib.util
+import itertools
 import json
 import os
 import pstats
@@ -162,6 +164,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"nlp.pipe batch size of the spaCy run (default {DEFAULT_BATCH_SIZE},"
                         " as kg's)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    parser.add_argument("--corpus", type=Path,
+                        help="real articles (.jsonl) instead of generated ones, e.g. "
+                        "../shared/data/corpus/news.jsonl; --docs takes the first N")  # fmt: skip
     parser.add_argument("--keep", action="store_true", help="keep the corpus and output; say where")
     parser.add_argument("--profile", action="store_true",
                         help="profile the kg build in-process instead of timing")  # fmt: skip
@@ -172,7 +177,12 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="geokg-bench-"))
     corpus, out = workdir / "corpus.jsonl", workdir / "out.trig"
     try:
-        write_corpus(corpus, args.docs, args.seed)
+        if args.corpus is not None:
+            with args.corpus.open(encoding="utf-8") as handle:
+                lines = list(itertools.islice(handle, args.docs))
+            corpus.write_text("".join(lines), encoding="utf-8")
+        else:
+            write_corpus(corpus, args.docs, args.seed)
         if args.profile:
             profile(corpus, out)
         else:

@@ -75,7 +75,7 @@ def build(
     on_error: Callable[[GeokgError], None] | None = None,
     strict: bool = False,
     nlp: Language | None = None,
-    extractors: Sequence[Extractor] | None = None,
+    extractors: Sequence[Extractor | str] | None = None,
 ) -> BuildResult:
     """Build a graph from a file or folder, or a list of them (the samples when None).
 
@@ -84,7 +84,8 @@ def build(
     Bad inputs and documents that fail inside the tool do not stop the build: they are
     reported through ``on_error`` and listed in ``BuildResult.errors``. With
     ``strict=True`` an internal error is raised instead, with its traceback.
-    ``nlp`` (a spaCy pipeline) and ``extractors`` replace the project's own.
+    ``nlp`` (a spaCy pipeline) and ``extractors`` (callables, or names of registered
+    extractors: ``["position", "event"]``) replace the project's own.
     """
     paths = sample_paths() if inputs is None else arguments.as_paths(inputs, "inputs")
     out = None if out is None else arguments.as_path(out, "out")
@@ -94,7 +95,11 @@ def build(
     on_error = arguments.optional_callable(on_error, "on_error")
     arguments.instance(strict, bool, "strict")
     arguments.instance(nlp, Language | None, "nlp")
-    if extractors is not None:
+    if extractors is not None and not (
+        isinstance(extractors, list | tuple)
+        and extractors
+        and all(isinstance(e, str) for e in extractors)
+    ):
         extractors = arguments.callables(extractors, "extractors")
     if out is not None:
         check_output(out)  # before any work: a build that cannot be written is not started

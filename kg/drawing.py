@@ -28,7 +28,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
-from kg.networkx_export import EDGE_KINDS, to_networkx  # noqa: E402
+from kg.networkx_export import edge_kind_names, to_networkx  # noqa: E402
 from kg.sparql import GeokgError  # noqa: E402
 
 STYLE_PATH = Path(__file__).parent / "data" / "draw_style.json"
@@ -87,10 +87,11 @@ def select_subgraph(
         raise DrawError(f"depth must be 0 or more, not {depth}")
     centre = find_node(g, focus) if focus is not None else None
     if kinds is not None:
-        unknown = sorted(set(kinds) - set(EDGE_KINDS))
+        known = edge_kind_names()
+        unknown = sorted(set(kinds) - set(known))
         if unknown:
             raise DrawError(
-                f"unknown fact kind(s) {', '.join(unknown)}: expected {', '.join(EDGE_KINDS)}"
+                f"unknown fact kind(s) {', '.join(unknown)}: expected {', '.join(known)}"
             )
         edges = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d["kind"] in kinds]
         h = g.edge_subgraph(edges).copy()

@@ -140,6 +140,15 @@ class Fact:
         """Defining values: two facts with the same identity are one fact."""
         raise NotImplementedError
 
+    def merge_state(self) -> object:
+        """What merging remembers of this fact while others are folded into it."""
+        return None
+
+    def absorb(self, other: Fact, state: object) -> None:
+        """Fold into this fact what ``other`` (of the same identity) adds, evidence apart;
+        ``state`` is what :meth:`merge_state` gave. A fact whose identity is all it says adds
+        nothing."""
+
 
 @dataclass
 class Position(Fact):
@@ -153,6 +162,10 @@ class Position(Fact):
 
     def identity(self) -> tuple:
         return ("position", self.holder, self.jurisdiction)
+
+    def absorb(self, other: Fact, state: object) -> None:
+        if isinstance(other, Position):
+            self.roles |= other.roles
 
 
 @dataclass(frozen=True)
@@ -184,6 +197,22 @@ class AgreementFact(Fact):
 
     def identity(self) -> tuple:
         return ("agreement", self.agreement)
+
+    def merge_state(self) -> set[Limit]:
+        return set(self.limits)
+
+    def absorb(self, other: Fact, state: object) -> None:
+        if not isinstance(other, AgreementFact) or not isinstance(state, set):
+            return
+        self.parties |= other.parties
+        self.restricts |= other.restricts
+        self.prohibits |= other.prohibits
+        self.year = self.year or other.year
+        self.date = self.date or other.date
+        for limit in other.limits:
+            if limit not in state:
+                state.add(limit)
+                self.limits.append(limit)
 
 
 @dataclass

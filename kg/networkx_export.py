@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
+import catalogue
 import networkx as nx
 import pyoxigraph as ox
 import rdflib
@@ -49,9 +51,62 @@ CONTRACT_CLASS = {
     "Event": "Event",
 }
 EVENT_TYPES = ("MissileTest", "NuclearTest", "MilitaryExercise", "Meeting", "PhoneCall", "ArmsSale")
-FACT_CLASSES = ("Position", "Deployment", "Membership", "Alliance", "Agreement", "Event")
-EDGE_KINDS = ("position", "deployment", "membership", "alliance", "agreement", "event")
 EVENT_ROLES = ("agent", "participant", "target", "location")
+
+
+@dataclass(frozen=True)
+class EdgeKind:
+    """A fact kind drawn as one edge from one entity to another: the fact node's class, the
+    properties naming the two ends, and the edge attributes read from other properties
+    (attribute → (property, "one" or "all")). A new kind registers its own with
+    :func:`register_edge_kind`; nothing here needs an edit."""
+
+    kind: str
+    rdf_class: str
+    source: str
+    target: str
+    role: str
+    attributes: tuple[tuple[str, str, str], ...] = ()
+
+
+edge_kinds = catalogue.create("geokg", "edge_kinds", entry_points=True)
+
+
+def register_edge_kind(spec: EdgeKind) -> EdgeKind:
+    edge_kinds.register(spec.kind, func=spec)
+    return spec
+
+
+def _load_edge_kinds() -> None:
+    path = Path(__file__).resolve().parent / "data" / "edge_kinds.json"
+    for raw in json.loads(path.read_text(encoding="utf-8"))["edge_kinds"]:
+        attributes = tuple(tuple(a) for a in raw.get("attributes", ()))
+        register_edge_kind(
+            EdgeKind(
+                raw["kind"], raw["class"], raw["source"], raw["target"], raw["role"], attributes
+            )
+        )  # type: ignore[arg-type]
+
+
+_load_edge_kinds()
+# Kinds drawn in their own way: alliances (every pair of allies), agreements (parties to the
+# agreement node) and events (roles to the event node).
+OTHER_KINDS = (("alliance", "Alliance"), ("agreement", "Agreement"), ("event", "Event"))
+
+
+def edge_kind_names() -> tuple[str, ...]:
+    """Every fact kind the NetworkX view knows: the registered edge kinds, then the others."""
+    return tuple(edge_kinds.get_all()) + tuple(kind for kind, _ in OTHER_KINDS)
+
+
+def fact_classes() -> tuple[str, ...]:
+    return tuple(e.rdf_class for e in edge_kinds.get_all().values()) + tuple(
+        cls for _, cls in OTHER_KINDS
+    )
+
+
+EDGE_KINDS = edge_kind_names()  # the project's own; edge_kind_names() includes later ones
+FACT_CLASSES = fact_classes()
 
 _ENTITIES = """
 PREFIX gk: <https://w3id.org/geokg/ontology#>
@@ -69,8 +124,7 @@ SELECT DISTINCT ?e ?p ?v WHERE {
 _FACT_PROPS = """
 PREFIX gk: <https://w3id.org/geokg/ontology#>
 SELECT DISTINCT ?f ?p ?o WHERE {
-  VALUES ?cls { gk:Position gk:Deployment gk:Membership gk:Alliance gk:Agreement gk:Event
-                gk:Limit }
+  VALUES ?cls { %s gk:Limit }
   ?f a ?cls ; ?p ?o .
   FILTER(STRSTARTS(STR(?p), STR(gk:)))
 }
@@ -119,7 +173,8 @@ def to_networkx(dataset: rdflib.Dataset | rdflib.Graph | ox.Store) -> nx.MultiDi
     for iri, prop, value in _select(store, _NAMES):
         names[iri][_local(prop)].append(value)
     props: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for iri, prop, value in _select(store, _FACT_PROPS):
+    fact_values = " ".join(f"gk:{cls}" for cls in fact_classes())
+    for iri, prop, value in _select(store, _FACT_PROPS % fact_values):
         props[iri][_local(prop)].append(value)
     evidence: dict[str, list[dict]] = defaultdict(list)
     for subject, _ev, document, sentence, start, end, confidence in _select(store, _EVIDENCE):
@@ -169,35 +224,23 @@ def to_networkx(dataset: rdflib.Dataset | rdflib.Graph | ox.Store) -> nx.MultiDi
     def common(iri: str, kind: str, role: str) -> dict:
         return {"kind": kind, "role": role, "fact": iri, "evidence": evidence.get(iri, [])}
 
+    binary = list(edge_kinds.get_all().values())
     for iri in sorted(props):
         kinds = classes.get(iri, set())
         p = props[iri]
-        if "Position" in kinds and p.get("holder") and p.get("jurisdiction"):
-            g.add_edge(
-                add_entity(one(iri, "holder")),
-                add_entity(one(iri, "jurisdiction")),
-                key=iri,
-                roles=sorted(set(p.get("role", []))),
-                observed_on=one(iri, "observedOn"),
-                **common(iri, "position", "holder"),
-            )
-        if "Deployment" in kinds and p.get("sendingCountry") and p.get("hostCountry"):
-            g.add_edge(
-                add_entity(one(iri, "sendingCountry")),
-                add_entity(one(iri, "hostCountry")),
-                key=iri,
-                troop_count=one(iri, "troopCount"),
-                observed_on=one(iri, "observedOn"),
-                **common(iri, "deployment", "sender"),
-            )
-        if "Membership" in kinds and p.get("member") and p.get("organization"):
-            g.add_edge(
-                add_entity(one(iri, "member")),
-                add_entity(one(iri, "organization")),
-                key=iri,
-                since=one(iri, "since"),
-                **common(iri, "membership", "member"),
-            )
+        for spec in binary:
+            if spec.rdf_class in kinds and p.get(spec.source) and p.get(spec.target):
+                attrs = {
+                    name: sorted(set(p.get(prop, []))) if many == "all" else one(iri, prop)
+                    for name, prop, many in spec.attributes
+                }
+                g.add_edge(
+                    add_entity(one(iri, spec.source)),
+                    add_entity(one(iri, spec.target)),
+                    key=iri,
+                    **attrs,
+                    **common(iri, spec.kind, spec.role),
+                )
         if "Alliance" in kinds:
             allies = sorted(set(p.get("ally", [])))
             for a in allies:

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 from kg.errors import DocumentError
-from kg.extract import EXTRACTORS
+from kg.extract import EXTRACTORS, make_extractors
 from kg.extract.context import DocContext
 from kg.extract.triggers import find_triggers
 from kg.gazetteer import Gazetteer
@@ -34,7 +34,7 @@ from kg.resolve.mentions import MentionResolver
 DEFAULT_MIN_CONFIDENCE = 0.5
 DEFAULT_BATCH_SIZE = 32
 
-Extractor = Callable[[DocContext], Iterable[Fact]]
+Extractor = Callable[[DocContext], Iterable[Fact]]  # as kg.extract.registry.Extractor
 OnError = Callable[[DocumentError], None]
 
 
@@ -44,13 +44,14 @@ def extract(
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     nlp: Language | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    extractors: Sequence[Extractor] | None = None,
+    extractors: Sequence[Extractor | str] | None = None,
     on_error: OnError | None = None,
 ) -> Iterator[Extraction]:
     """Parse and extract every document, yielding one Extraction each.
 
-    ``extractors`` replaces the project's extractors (``kg.extract.EXTRACTORS``), run in
-    their order. With ``on_error``, a document that fails is passed to it and skipped.
+    ``extractors`` replaces the project's extractors (``kg.extract.EXTRACTORS``): registered
+    names (``["position", "event"]``, ordered by what each requires) or extractor callables,
+    run in their order. With ``on_error``, a document that fails is passed to it and skipped.
     """
     nlp = nlp or build_nlp()
     gazetteer = Gazetteer.load()
@@ -58,7 +59,7 @@ def extract(
         gazetteer=gazetteer,
         resolver=MentionResolver(gazetteer),
         lex=lexicon(),
-        extractors=tuple(EXTRACTORS if extractors is None else extractors),
+        extractors=_extractors(extractors),
     )
     for batch in minibatch(documents, batch_size):
         for document, doc in _parse(nlp, batch, on_error):
@@ -72,6 +73,17 @@ def extract(
                 on_error(DocumentError.from_exception(document.id, stage.name, exc))
                 continue
             yield extraction
+
+
+def _extractors(given: Sequence[Extractor | str] | None) -> tuple[Extractor, ...]:
+    if given is None:
+        return tuple(EXTRACTORS)
+    names = [e for e in given if isinstance(e, str)]
+    if not names:
+        return tuple(given)  # type: ignore[arg-type]
+    if len(names) != len(given):
+        raise TypeError("extractors: give names of registered extractors or callables, not both")
+    return make_extractors(names)
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,21 @@
-"""Extractors, one per fact kind. Each is a callable taking a
-:class:`~kg.extract.context.DocContext` and yielding plain fact objects."""
+"""Extractors, one per fact kind, registered in :mod:`kg.extract.registry`. Each is a
+callable taking a :class:`~kg.extract.context.DocContext` and yielding plain fact objects;
+importing this package registers the project's own."""
 
 from __future__ import annotations
 
-from kg.extract.agreements import AgreementExtractor
-from kg.extract.alliances import AllianceExtractor
-from kg.extract.deployments import DeploymentExtractor
-from kg.extract.events import EventExtractor
-from kg.extract.memberships import MembershipExtractor
-from kg.extract.positions import PositionExtractor
-
-# Order matters: positions first, since later extractors use the roles found
-# (a leader's country, "his counterpart").
-EXTRACTORS = (
-    PositionExtractor(),
-    AgreementExtractor(),
-    DeploymentExtractor(),
-    MembershipExtractor(),
-    AllianceExtractor(),
-    EventExtractor(),
+from kg.extract import (  # noqa: F401  (importing a kind's module registers its extractor)
+    agreements,
+    alliances,
+    deployments,
+    events,
+    memberships,
+    positions,
 )
+from kg.extract.registry import make_extractors, register_extractor, registered
 
-__all__ = ["EXTRACTORS"]
+# The project's extractors in the order they run: positions first, since later extractors
+# use the roles found (a leader's country, "his counterpart").
+EXTRACTORS = make_extractors()
+
+__all__ = ["EXTRACTORS", "make_extractors", "register_extractor", "registered"]

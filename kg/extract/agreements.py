@@ -17,6 +17,7 @@ from spacy.tokens import Span, Token
 
 from kg.dates import resolve_day, resolve_year, year_of
 from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
+from kg.extract.registry import register_extractor
 from kg.model import AgreementFact, Entity, Limit, has_name
 from kg.numbers import limit_value
 from kg.resolve.facts import FactMerger, fact_entity_keys
@@ -71,6 +72,7 @@ _LIMIT_CUES = {
 }
 
 
+@register_extractor("agreement", provides=("agreement",), requires=("position",))
 class AgreementExtractor:
     name = "agreement"
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from spacy.tokens import Span, Token
 
 from kg.extract.context import DocContext, modality, scaled
+from kg.extract.registry import register_extractor
 from kg.model import Alliance, Entity
 
 _HOSTILE_PREPS = {"against", "by", "from"}
@@ -28,6 +29,7 @@ _HOSTILE_NOUNS = {
 }
 
 
+@register_extractor("alliance", provides=("alliance",), requires=("position",))
 class AllianceExtractor:
     name = "alliance"
 

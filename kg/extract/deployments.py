@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from spacy.tokens import Token
 
 from kg.extract.context import DocContext, modality, scaled
+from kg.extract.registry import register_extractor
 from kg.model import Deployment, Entity
 from kg.numbers import count_of
 
@@ -47,6 +48,7 @@ def _negative(token: Token) -> bool:
     )
 
 
+@register_extractor("deployment", provides=("deployment",), requires=("position",))
 class DeploymentExtractor:
     name = "deployment"
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from kg.extract.context import ACTOR_CLASSES, ORG_CLASSES, DocContext, modality, scaled
+from kg.extract.registry import register_extractor
 from kg.model import Entity, Event, has_name
 
 _PLACE_CLASSES = {"City", "Country", "Place"}
@@ -66,6 +67,11 @@ class _Draft:
         return keys
 
 
+@register_extractor(
+    "event",
+    provides=("event",),
+    requires=("position", "agreement", "deployment", "membership", "alliance"),
+)
 class EventExtractor:
     name = "event"
 

@@ -13,11 +13,13 @@ from spacy.tokens import Span, Token
 
 from kg.dates import resolve_year, year_of
 from kg.extract.context import ACTOR_CLASSES, ORG_CLASSES, DocContext, modality, scaled
+from kg.extract.registry import register_extractor
 from kg.model import Entity, Membership
 
 _MEMBER_CLASSES = ACTOR_CLASSES
 
 
+@register_extractor("membership", provides=("membership",), requires=("position",))
 class MembershipExtractor:
     name = "membership"
 

@@ -20,6 +20,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract import position_patterns
 from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
+from kg.extract.registry import register_extractor
 from kg.lexicon import Lexicon
 from kg.model import Entity, Position, has_name
 from kg.resolve import officeholders
@@ -52,6 +53,7 @@ def _vocab(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], tuple[tuple[st
     return _VOCAB[id(lex)]
 
 
+@register_extractor("position", provides=("position",))
 class PositionExtractor:
     name = "position"
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import permutations
 from pathlib import Path
 
+import catalogue
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
@@ -195,127 +197,17 @@ class _Mapper:
 
     # One method per fact kind; each returns False when the fact cannot be emitted.
 
-    def position(self, fact: Position, node: URIRef) -> bool:
-        roles = sorted({normalise_role(r) for r in fact.roles if r.strip()})
-        if not roles:
-            return False
-        add = self.out.add
-        holder, jurisdiction = self.iri(fact.holder), self.iri(fact.jurisdiction)
-        add(node, RDF.type, GK.Position)
-        add(node, GK.holder, holder)
-        add(node, GK.jurisdiction, jurisdiction)
-        for role in roles:
-            add(node, GK.role, text_literal(role))
-        observed = fact.observed_on or self.doc.date
-        add(node, GK.observedOn, date_literal(observed) if observed else None)
-        add(holder, GK.holdsPosition, node)
-        if self.entity(fact.jurisdiction).cls == "Country":
-            shortcuts = role_shortcuts()
-            for role in roles:
-                if role in shortcuts:
-                    add(jurisdiction, shortcuts[role], holder)
-        return True
-
-    def agreement(self, fact: AgreementFact, node: URIRef) -> bool:
-        add, units = self.out.add, unit_iris()
-        for party in sorted(fact.parties):
-            add(node, GK.party, self.iri(party))
-            add(self.iri(party), GK.partyTo, node)
-        year = fact.year if fact.year is not None else (fact.date.year if fact.date else None)
-        add(node, GK.signedIn, year_literal(year) if year is not None else None)
-        add(node, GK.signedOn, date_literal(fact.date) if fact.date else None)
-        for country in sorted(fact.restricts):
-            add(node, GK.restricts, self.iri(country))
-        for weapon in sorted(fact.prohibits):
-            add(node, GK.prohibits, self.iri(weapon))
-        for limit in fact.limits:
-            if limit.quantity not in LIMIT_QUANTITIES:
-                raise ValueError(
-                    f"document {self.doc.id!r}: unknown limit quantity {limit.quantity!r}"
-                )
-            if limit.unit not in units:
-                raise ValueError(f"document {self.doc.id!r}: unknown limit unit {limit.unit!r}")
-            value = decimal_literal(limit.value)
-            lim = limit_iri(node, limit.quantity, str(value), units[limit.unit])
-            add(node, GK.limit, lim)
-            add(lim, RDF.type, GK.Limit)
-            add(lim, GK.quantity, text_literal(limit.quantity))
-            add(lim, GK.value, value)
-            add(lim, GK.unit, units[limit.unit])
-        return True
-
-    def deployment(self, fact: Deployment, node: URIRef) -> bool:
-        add = self.out.add
-        sender, host = self.iri(fact.sender), self.iri(fact.host)
-        add(node, RDF.type, GK.Deployment)
-        add(node, GK.sendingCountry, sender)
-        add(node, GK.hostCountry, host)
-        add(node, GK.troopCount, integer_literal(fact.count) if fact.count is not None else None)
-        observed = fact.observed_on or self.doc.date
-        add(node, GK.observedOn, date_literal(observed) if observed else None)
-        add(sender, GK.stationsTroopsIn, host)
-        return True
-
-    def membership(self, fact: Membership, node: URIRef) -> bool:
-        add = self.out.add
-        member, organization = self.iri(fact.member), self.iri(fact.organization)
-        add(node, RDF.type, GK.Membership)
-        add(node, GK.member, member)
-        add(node, GK.organization, organization)
-        add(node, GK.since, year_literal(fact.since) if fact.since is not None else None)
-        add(member, GK.memberOf, organization)
-        return True
-
-    def alliance(self, fact: Alliance, node: URIRef) -> bool:
-        allies = sorted({self.iri(key) for key in fact.allies})
-        if len(allies) < 2:
-            return False
-        add = self.out.add
-        add(node, RDF.type, GK.Alliance)
-        for ally in allies:
-            add(node, GK.ally, ally)
-        for a, b in permutations(allies, 2):
-            add(a, GK.alliedWith, b)
-        return True
-
-    def event(self, fact: Event, node: URIRef) -> bool:
-        if fact.type not in EVENT_TYPES:
-            raise ValueError(f"document {self.doc.id!r}: unknown event type {fact.type!r}")
-        add = self.out.add
-        add(node, RDF.type, GK.Event)
-        add(node, RDF.type, GK[fact.type])
-        add(node, RDFS.label, text_literal(fact.label))
-        add(node, GK.agent, self.iri(fact.agent))
-        for key in sorted(fact.participants):
-            add(node, GK.participant, self.iri(key))
-        for key in sorted(fact.targets):
-            add(node, GK.target, self.iri(key))
-        add(node, GK.location, self.iri(fact.location))
-        add(node, GK.date, date_literal(fact.date) if fact.date else None)
-        add(node, GK.namedEvent, self.iri(fact.name_entity))
-        return True
-
     def fact(self, fact: Fact) -> None:
         if not fact.evidence:  # nothing asserted that cannot be traced to a sentence
             return
-        if isinstance(fact, AgreementFact):
-            node = self.iri(fact.agreement)
-            emitted = self.agreement(fact, node)
-        else:
-            handler = {
-                Position: self.position,
-                Deployment: self.deployment,
-                Membership: self.membership,
-                Alliance: self.alliance,
-                Event: self.event,
-            }.get(type(fact))
-            if handler is None:
-                raise ValueError(
-                    f"document {self.doc.id!r}: unknown fact type {type(fact).__name__}"
-                )
-            node = fact_iri(fact, self.iri_by_key)
-            emitted = handler(fact, node)
-        if emitted:
+        try:
+            mapping = fact_mappings.get(type(fact).__name__)
+        except catalogue.RegistryError:
+            raise ValueError(
+                f"document {self.doc.id!r}: unknown fact type {type(fact).__name__}"
+            ) from None
+        node = mapping.node(self, fact) if mapping.node else fact_iri(fact, self.iri_by_key)
+        if mapping.triples(self, fact, node):
             for ev in fact.evidence:
                 self.evidence(node, ev)
 
@@ -327,6 +219,150 @@ class _Mapper:
         for key, entity in sorted(self.extraction.entities.items()):
             self.entity_triples(entity, fallback.get(key, []))
         return self.out.part(self.doc_iri)
+
+
+# --- one mapping per fact kind, registered by the fact's class -------------------------
+
+FactMapper = _Mapper  # what a fact mapping is given: IRIs of entities, triples, the document
+fact_mappings = catalogue.create("geokg", "fact_mappings", entry_points=True)
+
+
+@dataclass(frozen=True)
+class FactMapping:
+    """How one kind of fact becomes triples: ``triples(mapper, fact, node)`` adds them and says
+    whether the fact could be emitted; ``node(mapper, fact)`` names its node (default: the
+    hash of its identity, ``gkr:{kind}/{hex}``)."""
+
+    triples: Callable[[FactMapper, Fact, URIRef], bool]
+    node: Callable[[FactMapper, Fact], URIRef] | None = None
+
+
+def register_fact_mapping(
+    fact_class: type[Fact], *, node: Callable[[FactMapper, Fact], URIRef] | None = None
+) -> Callable[[Callable], Callable]:
+    """Decorator registering the mapping of a fact class (a new kind's module registers its
+    own; nothing here needs an edit)."""
+
+    def decorate(func: Callable) -> Callable:
+        fact_mappings.register(fact_class.__name__, func=FactMapping(func, node))
+        return func
+
+    return decorate
+
+
+def _entity_node(m: FactMapper, fact: Fact) -> URIRef:
+    """An agreement's node is the agreement entity itself."""
+    return m.iri(fact.agreement)  # type: ignore[attr-defined, return-value]
+
+
+@register_fact_mapping(Position)
+def _position(m: FactMapper, fact: Position, node: URIRef) -> bool:
+    roles = sorted({normalise_role(r) for r in fact.roles if r.strip()})
+    if not roles:
+        return False
+    add = m.out.add
+    holder, jurisdiction = m.iri(fact.holder), m.iri(fact.jurisdiction)
+    add(node, RDF.type, GK.Position)
+    add(node, GK.holder, holder)
+    add(node, GK.jurisdiction, jurisdiction)
+    for role in roles:
+        add(node, GK.role, text_literal(role))
+    observed = fact.observed_on or m.doc.date
+    add(node, GK.observedOn, date_literal(observed) if observed else None)
+    add(holder, GK.holdsPosition, node)
+    if m.entity(fact.jurisdiction).cls == "Country":
+        shortcuts = role_shortcuts()
+        for role in roles:
+            if role in shortcuts:
+                add(jurisdiction, shortcuts[role], holder)
+    return True
+
+
+@register_fact_mapping(AgreementFact, node=_entity_node)
+def _agreement(m: FactMapper, fact: AgreementFact, node: URIRef) -> bool:
+    add, units = m.out.add, unit_iris()
+    for party in sorted(fact.parties):
+        add(node, GK.party, m.iri(party))
+        add(m.iri(party), GK.partyTo, node)
+    year = fact.year if fact.year is not None else (fact.date.year if fact.date else None)
+    add(node, GK.signedIn, year_literal(year) if year is not None else None)
+    add(node, GK.signedOn, date_literal(fact.date) if fact.date else None)
+    for country in sorted(fact.restricts):
+        add(node, GK.restricts, m.iri(country))
+    for weapon in sorted(fact.prohibits):
+        add(node, GK.prohibits, m.iri(weapon))
+    for limit in fact.limits:
+        if limit.quantity not in LIMIT_QUANTITIES:
+            raise ValueError(f"document {m.doc.id!r}: unknown limit quantity {limit.quantity!r}")
+        if limit.unit not in units:
+            raise ValueError(f"document {m.doc.id!r}: unknown limit unit {limit.unit!r}")
+        value = decimal_literal(limit.value)
+        lim = limit_iri(node, limit.quantity, str(value), units[limit.unit])
+        add(node, GK.limit, lim)
+        add(lim, RDF.type, GK.Limit)
+        add(lim, GK.quantity, text_literal(limit.quantity))
+        add(lim, GK.value, value)
+        add(lim, GK.unit, units[limit.unit])
+    return True
+
+
+@register_fact_mapping(Deployment)
+def _deployment(m: FactMapper, fact: Deployment, node: URIRef) -> bool:
+    add = m.out.add
+    sender, host = m.iri(fact.sender), m.iri(fact.host)
+    add(node, RDF.type, GK.Deployment)
+    add(node, GK.sendingCountry, sender)
+    add(node, GK.hostCountry, host)
+    add(node, GK.troopCount, integer_literal(fact.count) if fact.count is not None else None)
+    observed = fact.observed_on or m.doc.date
+    add(node, GK.observedOn, date_literal(observed) if observed else None)
+    add(sender, GK.stationsTroopsIn, host)
+    return True
+
+
+@register_fact_mapping(Membership)
+def _membership(m: FactMapper, fact: Membership, node: URIRef) -> bool:
+    add = m.out.add
+    member, organization = m.iri(fact.member), m.iri(fact.organization)
+    add(node, RDF.type, GK.Membership)
+    add(node, GK.member, member)
+    add(node, GK.organization, organization)
+    add(node, GK.since, year_literal(fact.since) if fact.since is not None else None)
+    add(member, GK.memberOf, organization)
+    return True
+
+
+@register_fact_mapping(Alliance)
+def _alliance(m: FactMapper, fact: Alliance, node: URIRef) -> bool:
+    allies = sorted({m.iri(key) for key in fact.allies})
+    if len(allies) < 2:
+        return False
+    add = m.out.add
+    add(node, RDF.type, GK.Alliance)
+    for ally in allies:
+        add(node, GK.ally, ally)
+    for a, b in permutations(allies, 2):
+        add(a, GK.alliedWith, b)
+    return True
+
+
+@register_fact_mapping(Event)
+def _event(m: FactMapper, fact: Event, node: URIRef) -> bool:
+    if fact.type not in EVENT_TYPES:
+        raise ValueError(f"document {m.doc.id!r}: unknown event type {fact.type!r}")
+    add = m.out.add
+    add(node, RDF.type, GK.Event)
+    add(node, RDF.type, GK[fact.type])
+    add(node, RDFS.label, text_literal(fact.label))
+    add(node, GK.agent, m.iri(fact.agent))
+    for key in sorted(fact.participants):
+        add(node, GK.participant, m.iri(key))
+    for key in sorted(fact.targets):
+        add(node, GK.target, m.iri(key))
+    add(node, GK.location, m.iri(fact.location))
+    add(node, GK.date, date_literal(fact.date) if fact.date else None)
+    add(node, GK.namedEvent, m.iri(fact.name_entity))
+    return True
 
 
 def _fact_keys(fact: Fact) -> set[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kg.model import AgreementFact, Evidence, Fact, Limit, Position
+from kg.model import Evidence, Fact
 
 
 class FactMerger:
-    """Folds facts said again into the first: the evidence of each (once, in order),
-    the roles of a position, the parties, limits and dates of an agreement.
+    """Folds facts said again into the first: the evidence of each (once, in order), and
+    whatever else the fact's own class folds in (:meth:`kg.model.Fact.absorb`: the roles of a
+    position, the parties, limits and dates of an agreement).
 
     It remembers what each fact holds, so that folding a fact in costs the size of
     that fact, not of everything already folded (a story may repeat one fact a
@@ -18,13 +19,12 @@ class FactMerger:
 
     def __init__(self) -> None:
         self._evidence: dict[int, set[Evidence]] = {}
-        self._limits: dict[int, set[Limit]] = {}
+        self._state: dict[int, object] = {}
 
     def add(self, fact: Fact) -> None:
         """Start remembering ``fact``, into which others may be folded later."""
         self._evidence[id(fact)] = set(fact.evidence)
-        if isinstance(fact, AgreementFact):
-            self._limits[id(fact)] = set(fact.limits)
+        self._state[id(fact)] = fact.merge_state()
 
     def merge(self, existing: Fact, fact: Fact) -> None:
         """Fold ``fact`` into ``existing`` (added before)."""
@@ -33,19 +33,7 @@ class FactMerger:
             if evidence not in seen:
                 seen.add(evidence)
                 existing.evidence.append(evidence)
-        if isinstance(existing, Position) and isinstance(fact, Position):
-            existing.roles |= fact.roles
-        elif isinstance(existing, AgreementFact) and isinstance(fact, AgreementFact):
-            existing.parties |= fact.parties
-            existing.restricts |= fact.restricts
-            existing.prohibits |= fact.prohibits
-            existing.year = existing.year or fact.year
-            existing.date = existing.date or fact.date
-            limits = self._limits[id(existing)]
-            for limit in fact.limits:
-                if limit not in limits:
-                    limits.add(limit)
-                    existing.limits.append(limit)
+        existing.absorb(fact, self._state[id(existing)])
 
 
 def merge_facts(facts: list[Fact]) -> list[Fact]:
