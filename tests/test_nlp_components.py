@@ -105,8 +105,8 @@ def test_ruler_pattern_of_exact_case(nlp):
     doc = blank("abc and ABC met in zembla.")
     assert entities(doc) == [("ABC", "ORG", "org:abc", ""), ("zembla", "GPE", "place:zembla", "Q1")]
     assert [s.text for s in doc.spans["gazetteer"]] == ["ABC", "zembla"]
-    with pytest.raises(ValueError, match="LOWER or ORTH"):
-        ruler.add_patterns([{"label": "ORG", "pattern": "x", "attr": "NORM"}])
+    with pytest.raises(ValueError, match="NORM or ORTH"):
+        ruler.add_patterns([{"label": "ORG", "pattern": "x", "attr": "LEMMA"}])
 
 
 def test_saved_pipeline_loads_without_importing_geokg_first(saved, tmp_path):

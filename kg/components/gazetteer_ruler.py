@@ -2,9 +2,11 @@
 
 Patterns are ``{"label", "pattern", "id"}`` dicts as for spaCy's ``EntityRuler``, plus
 ``"attr": "ORTH"`` for those matched with their exact case (acronyms, short forms);
-the others are matched on lower case. The ``id`` is the gazetteer entry's key and becomes
-the entity's ``ent_id_``, its Wikidata QID (``"kb_id"``) the entity's ``kb_id_``: that is
-how resolution finds a name's gazetteer entry. Patterns are saved with ``to_disk`` /
+the others are matched on the tokens' norms (lower case, curly apostrophes plain, British
+and American spellings alike: "People’s Republic", "Organisation"). The ``id`` is the
+gazetteer entry's key and becomes the entity's ``ent_id_``, its Wikidata QID
+(``"kb_id"``) the entity's ``kb_id_``: that is how resolution finds a name's gazetteer
+entry. Patterns are saved with ``to_disk`` /
 ``to_bytes`` (``patterns.jsonl`` like the EntityRuler's), so a pipeline saved with
 ``nlp.to_disk`` and read back with ``spacy.load`` finds the same entities and links.
 
@@ -31,13 +33,15 @@ from spacy.util import SimpleFrozenList
 # A sentence with more capitalised words than this share and no full stop is a headline:
 # case tells nothing there.
 HEADLINE_CASE_SHARE = 0.6
+# A paragraph of at most this many words without a full stop is a heading.
+HEADING_WORDS = 6
 _OF = {"of", "for"}
 
 
 class GazetteerRuler:
     """Phrase patterns as entities; see the module docstring.
 
-    Two phrase matchers, one on lower case and one on exact text, stand in for the
+    Two phrase matchers, one on norms and one on exact text, stand in for the
     EntityRuler's phrase matcher: the result is the same, but matching costs less.
     Overlapping matches are settled by length, then position: the longest wins ("Islamic
     Republic of Iran" over "Iran"); an entity already set is left alone.
@@ -53,7 +57,7 @@ class GazetteerRuler:
         """Remove every pattern."""
         vocab = self.nlp.vocab
         self._matchers = {
-            "LOWER": PhraseMatcher(vocab, attr="LOWER"),
+            "NORM": PhraseMatcher(vocab, attr="NORM"),
             "ORTH": PhraseMatcher(vocab, attr="ORTH"),
         }
         self._patterns: list[dict[str, Any]] = []
@@ -73,13 +77,13 @@ class GazetteerRuler:
 
     def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
         """Add ``{"label", "pattern", "id", "kb_id"?, "attr"?}`` patterns (``attr``:
-        ``"LOWER"``, the default, or ``"ORTH"`` for exact case)."""
+        ``"NORM"``, the default, or ``"ORTH"`` for exact case)."""
         grouped: dict[tuple[str, str], list[Doc]] = defaultdict(list)
         make_doc = self.nlp.make_doc
         for pattern in patterns:
-            attr = pattern.get("attr", "LOWER")
+            attr = pattern.get("attr", "NORM")
             if attr not in self._matchers:
-                raise ValueError(f"pattern attr must be LOWER or ORTH, not {attr!r}")
+                raise ValueError(f"pattern attr must be NORM or ORTH, not {attr!r}")
             label, key, kb_id = pattern["label"], pattern.get("id", ""), pattern.get("kb_id", "")
             match_key = f"{label}|{key}|{kb_id}"
             self._targets[self.nlp.vocab.strings.add(match_key)] = (label, key, kb_id)
@@ -157,8 +161,25 @@ def is_headline(sent: Span) -> bool:
     words = [t for t in sent if t.is_alpha and len(t) > 1]
     if len(words) < 3 or sum(_capitalised(t) for t in words) <= HEADLINE_CASE_SHARE * len(words):
         return False
+    return not _ends_like_a_sentence(sent)
+
+
+def is_heading(sent: Span) -> bool:
+    """Whether a sentence is a headline or a short heading: a paragraph of a few words
+    with no full stop ("Lukewarm measures")."""
+    if is_headline(sent):
+        return True
+    doc = sent.doc
+    alone = (sent.start == 0 or doc[sent.start - 1].is_space) and (
+        sent.end == len(doc) or doc[sent.end - 1].is_space
+    )
+    words = [t for t in sent if t.is_alpha]
+    return alone and 0 < len(words) <= HEADING_WORDS and not _ends_like_a_sentence(sent)
+
+
+def _ends_like_a_sentence(sent: Span) -> bool:
     last = next((t for t in reversed(sent) if not t.is_space), None)
-    return last is not None and last.text not in {".", "!", "?", "”", '"', "’", "'"}
+    return last is None or last.text in {".", "!", "?", "”", '"', "’", "'", ":"}
 
 
 def in_capitalised_run(span: Span) -> bool:

@@ -2,8 +2,9 @@
 
 Each step is one function over the entity list, in this order:
 
-0. ``unknown_names_in_headlines``: in a headline, where every word is capitalised, only
-   names the gazetteer knows or the story repeats are kept.
+0. ``unknown_names_in_headlines``: in a headline, where every word is capitalised, and
+   at the start of a short heading, only names the gazetteer knows or the story repeats
+   are kept.
 1. ``settle_gazetteer``: gazetteer matches the ruler left to the NER (inside a run of
    capitalised words) become entities unless the NER found a longer name around them
    ("Ruritanian Development Bank" stays one organisation; "Ruritania" in "US-Ruritania
@@ -36,7 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import SimpleFrozenList
 
-from kg.components.gazetteer_ruler import is_headline
+from kg.components.gazetteer_ruler import is_heading, is_headline
 from kg.components.words import NameWords, name_words, word_key
 
 _NAME_LABELS = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"}
@@ -57,6 +58,7 @@ class Ent:
     kb_id: str = ""
     id: str = ""
     split: bool = False  # a piece of a longer span: not to be merged back
+    cued: bool = False  # labelled by the words around it: its other mentions follow
 
     @classmethod
     def of(cls, span: Span) -> Ent:
@@ -132,20 +134,25 @@ def make_name_repair(nlp: Language, name: str, spans_key: str) -> NameRepair:
 
 
 def unknown_names_in_headlines(doc: Doc, ents: list[Ent]) -> list[Ent]:
-    """Names in a headline ("Ruritania To Return Electric Cars To Freedonia") that neither
-    the gazetteer knows nor the story repeats are dropped: in title case the NER takes
-    any capitalised words for a name."""
-    headlines = [s for s in doc.sents if is_headline(s)]
-    if not headlines:
+    """Names in a headline ("Ruritania To Return Electric Cars To Freedonia"), or opening
+    a short heading ("Lukewarm measures"), that neither the gazetteer knows nor the story
+    repeats are dropped: there a capital letter tells nothing and the NER takes any
+    capitalised word for a name."""
+    doubtful: set[int] = set()  # tokens where a capital tells nothing
+    for sent in doc.sents:
+        if is_headline(sent):
+            doubtful.update(range(sent.start, sent.end))
+        elif is_heading(sent):
+            doubtful.add(sent.start)
+    if not doubtful:
         return ents
-    inside = {i for s in headlines for i in range(s.start, s.end)}
     story_words = {
-        word_key(t.text) for e in ents if e.start not in inside for t in doc[e.start : e.end]
+        word_key(t.text) for e in ents if e.start not in doubtful for t in doc[e.start : e.end]
     }
     return [
         e
         for e in ents
-        if e.start not in inside
+        if e.start not in doubtful
         or e.id
         or e.label not in _HEADLINE_CHECKED
         or all(word_key(t.text) in story_words for t in doc[e.start : e.end] if t.is_alpha)
@@ -250,8 +257,8 @@ def _pieces(doc: Doc, ent: Ent, match: Ent, words: NameWords) -> list[Ent]:
 
 
 def _after_title_of(doc: Doc, i: int, words: NameWords) -> bool:
-    """Whether ``doc[i]`` follows "TITLE of" ("President of" Ruritania)."""
-    return i >= 2 and doc[i - 1].lower_ in {"of", "for"} and words.is_title_head(doc[i - 2])
+    """Whether ``doc[i]`` follows "TITLE of" ("President of" Ruritania, "Ambassador to")."""
+    return i >= 2 and doc[i - 1].lower_ in {"of", "for", "to"} and words.is_title_head(doc[i - 2])
 
 
 def _has_name_word(doc: Doc, ent: Ent, words: NameWords) -> bool:
@@ -387,11 +394,35 @@ def retype_by_context(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
             ent.label = _head_label(doc, ent, words) or ent.label
             out.append(ent)
             continue
-        ent.label = _head_label(doc, ent, words) or _context_label(doc, ent, words) or ent.label
-        out.extend(_split_at_org_head(doc, ent, words) if ent.label == "PERSON" else [ent])
+        label = _head_label(doc, ent, words) or _context_label(doc, ent, words)
+        if label is not None:
+            ent.label, ent.cued = label, True
+        if ent.label == "PERSON":
+            out.extend(_split_at_org_head(doc, ent, words))
+        elif ent.label == "ORG":
+            out.extend(_split_at_title(doc, ent, words))
+        else:
+            out.append(ent)
     out.extend(_untagged_appositions(doc, out, words))
     out.extend(_untagged_titled_names(doc, out, words))
-    return _documents_named_after(doc, sorted(out, key=lambda e: e.start), words)
+    out = _documents_named_after(doc, sorted(out, key=lambda e: e.start), words)
+    return _one_label_per_name(doc, out, words)
+
+
+def _one_label_per_name(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
+    """A name the words around one of its mentions typed ("the water firm Novak
+    Holdings") has that type wherever the NER took it for a person."""
+    cued = {doc[e.start : e.end].text: e.label for e in ents if e.cued}
+    for e in ents:
+        first = doc[e.start]
+        if e.label == "PRODUCT" and first.is_upper and word_key(first.text) in words.ship_prefixes:
+            cued.setdefault(doc[e.start + 1 : e.end].text, "PRODUCT")  # "USS Novak": "Novak"
+    if not cued:
+        return ents
+    for ent in ents:
+        if ent.label == "PERSON" and not ent.id and not ent.cued:
+            ent.label = cued.get(doc[ent.start : ent.end].text, ent.label)
+    return ents
 
 
 def _documents_named_after(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
@@ -428,6 +459,18 @@ def _head_label(doc: Doc, ent: Ent, words: NameWords) -> str | None:
     return None
 
 
+def _split_at_title(doc: Doc, ent: Ent, words: NameWords) -> list[Ent]:
+    """An organisation's span that runs on over a title into a name: "the Office of the
+    King Jan Novak" is the office and the person."""
+    for i in range(ent.end - 3, ent.start, -1):
+        if words.is_title_head(doc[i]) and doc[i].text[:1].isupper():
+            person = Ent(i + 1, ent.end, "PERSON")
+            if _looks_personal(doc, person, words) and ent.end - i > 2:
+                return [Ent(ent.start, i + 1, "ORG", split=True), person]
+            return [ent]
+    return [ent]
+
+
 def _split_at_org_head(doc: Doc, ent: Ent, words: NameWords) -> list[Ent]:
     """A person's span that runs on from an organisation's name: "the Ruritanian Sports
     Council Jan Novak" is the council and the person."""
@@ -445,6 +488,9 @@ def _context_label(doc: Doc, ent: Ent, words: NameWords) -> str | None:
     span = doc[ent.start : ent.end]
     root = span.root
     head = root.head
+    if ent.start > 0 and word_key(doc[ent.start - 1].text) in words.ship_prefixes:
+        if doc[ent.start - 1].is_upper:
+            return "PRODUCT"  # "USS Novak": a ship
     if ent.label == "PERSON":
         last = doc[ent.end - 1]
         if word_key(last.text) in words.org_heads and last.is_title:

@@ -39,6 +39,7 @@ class NameWords:
     event_heads: frozenset[str]  # "the Ruritanian Civil War": an event
     law_heads: frozenset[str]  # "the Ruritania Charter": a document (LAW)
     policy_heads: frozenset[str]  # "the National Recovery Plan": no organisation
+    ship_prefixes: frozenset[str]  # "USS" (Novak): a ship's name
     not_names: frozenset[str]  # capitalised words that are never part of a name
 
     @classmethod

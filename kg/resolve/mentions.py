@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.components.words import name_words
 from kg.gazetteer import GazEntry, Gazetteer, LeaderSpell
 from kg.model import Document, Entity, Evidence, has_name
 from kg.resolve import officeholders
@@ -86,6 +87,8 @@ _ARMED_WORDS = {
     "units",
     "fighters",
 }
+# Title, honorific and rank words and organisation head nouns of the name components.
+_NAME_WORDS = name_words()
 _TITLES = {
     "president",
     "presidents",
@@ -362,6 +365,7 @@ class MentionResolver:
                 or token.i in found.by_token
                 or not token.is_title
                 or token.lower_ in _TITLES
+                or _NAME_WORDS.is_title_part(token)  # "Lord", "Maj.", "Counselors"
                 or token.is_sent_start
             ):
                 i += 1
@@ -372,6 +376,7 @@ class MentionResolver:
                 and end not in found.by_token
                 and (doc[end].is_title or doc[end].lower_ in _NAME_PARTICLES)
                 and doc[end].lower_ not in _TITLES
+                and not _NAME_WORDS.is_title_part(doc[end])
                 and doc[end].ent_type_ not in {"DATE", "GPE", "NORP", "ORG"}
             ):
                 end += 1
@@ -712,7 +717,7 @@ _ORG_WORDS = {
     "association",
     "fund",
     "office",
-}
+} | _NAME_WORDS.org_heads
 _GENERIC_ORGS = {
     "state",
     "states",
