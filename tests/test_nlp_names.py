@@ -136,6 +136,26 @@ CASES = {
         {("Sudanese Civil War", "EVENT")},
         set(),
     ),
+    "a body's name in title case that the NER read as a work": (
+        "The opposition Coalition for Unity and Progress won forty seats.",
+        {("Coalition for Unity and Progress", "ORG")},
+        set(),
+    ),
+    "a title's country before a person": (
+        "Ghanaian Ambassador to Kenya Kofi Mensah-Bonsu attended the ceremony.",
+        {("Kenya", "GPE")},
+        {"Kenya Kofi Mensah-Bonsu"},
+    ),
+    "a document named after a place": (
+        "The Paris Agreement set limits on warming.",
+        {("Paris Agreement", "LAW")},
+        {"Paris"},
+    ),
+    "gazetteer names with a curly apostrophe": (
+        "Leaders of the People’s Republic of China met in Nairobi.",
+        {("People’s Republic of China", "GPE")},
+        {"People"},
+    ),
     "a charter is a document": (
         "The United Nations Charter forbids the use of force.",
         {("United Nations Charter", "LAW")},
@@ -151,6 +171,44 @@ def test_names(nlp, case):
     assert present <= found, found
     texts = {text for text, _ in found}
     assert not absent & texts, found
+
+
+def test_person_described_by_a_title(nlp):
+    # the NER alone types this name an organisation
+    doc = nlp('"There is some justice in that," admits Tove Ravnsborg, an officer with the UNHCR.')
+    assert ("Tove Ravnsborg", "PERSON") in {(e.text, e.label_) for e in doc.ents}
+
+
+def test_common_nouns_are_no_names(nlp):
+    doc = nlp("Farmers said the new seeds had failed.")  # the NER alone: an organisation
+    assert "Farmers" not in {e.text for e in doc.ents}
+
+
+def test_a_full_name_typed_a_body_is_the_person_of_its_surname(nlp):
+    # the NER alone types the full name an organisation and the surname a person
+    doc = nlp(
+        '"There is some justice in that," admits Tove Ravnsborg, a worker with the UNHCR in '
+        "Cairo. Ravnsborg says the cases take years."
+    )
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert (labels["Tove Ravnsborg"], labels["Ravnsborg"]) == ("PERSON", "PERSON")
+
+
+def test_a_ship_is_no_person(nlp):
+    doc = nlp(
+        "The comments came after the USS Harwell made its way through the strait.\n\n"
+        "The ministry said the situation was normal as the Harwell sailed north."
+    )
+    # the NER alone takes the second "Harwell" for a person
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("USS Harwell", "PRODUCT"),
+        ("Harwell", "PRODUCT"),
+    ]
+
+
+def test_a_short_heading_opening_word_is_no_name(nlp):
+    doc = nlp("Lukewarm measures\n\nThe government announced a cut of ten percent in spending.")
+    assert "Lukewarm" not in {e.text for e in doc.ents}
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,7 @@ class NameRepair:
     def __call__(self, doc: Doc) -> Doc:
         ents = [Ent.of(e) for e in doc.ents]
         ents = unknown_names_in_headlines(doc, ents)
+        ents = common_nouns(doc, ents)
         ents = settle_gazetteer(doc, ents, doc.spans.get(self.spans_key, ()), self.words)
         ents = split_titles(doc, ents, self.words)
         ents = retype_by_context(doc, ents, self.words)
@@ -131,6 +132,18 @@ def make_name_repair(nlp: Language, name: str, spans_key: str) -> NameRepair:
 
 
 # --- 0. headlines ---------------------------------------------------------------------
+
+
+def common_nouns(doc: Doc, ents: list[Ent]) -> list[Ent]:
+    """Spans of common words only ("Farmers", "Central Government" read as "central
+    government") are no names: a name has a proper noun, a capitalised acronym or a digit."""
+    return [
+        e
+        for e in ents
+        if e.id
+        or e.label not in _HEADLINE_CHECKED
+        or any(t.pos_ == "PROPN" or t.is_upper or t.like_num for t in doc[e.start : e.end])
+    ]
 
 
 def unknown_names_in_headlines(doc: Doc, ents: list[Ent]) -> list[Ent]:
@@ -411,17 +424,29 @@ def retype_by_context(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
 
 def _one_label_per_name(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
     """A name the words around one of its mentions typed ("the water firm Novak
-    Holdings") has that type wherever the NER took it for a person."""
+    Holdings") has that type wherever the NER took it for a person; a full name typed a
+    body whose surname is a person elsewhere in the story is that person."""
     cued = {doc[e.start : e.end].text: e.label for e in ents if e.cued}
     for e in ents:
-        first = doc[e.start]
+        start = e.start + (doc[e.start].pos_ == "DET")
+        first = doc[start]
         if e.label == "PRODUCT" and first.is_upper and word_key(first.text) in words.ship_prefixes:
-            cued.setdefault(doc[e.start + 1 : e.end].text, "PRODUCT")  # "USS Novak": "Novak"
-    if not cued:
-        return ents
+            cued.setdefault(doc[start + 1 : e.end].text, "PRODUCT")  # "USS Novak": "Novak"
+    # "Jan Novak" typed a body where "Novak" alone is a person: the person
     for ent in ents:
-        if ent.label == "PERSON" and not ent.id and not ent.cued:
+        if ent.label == "PERSON" and not (ent.id or ent.cued):
             ent.label = cued.get(doc[ent.start : ent.end].text, ent.label)
+    surnames = {doc[e.end - 1].text for e in ents if e.label == "PERSON"}
+    for ent in ents:
+        if (
+            ent.label in {"ORG", "GPE", "NORP"}
+            and not (ent.id or ent.cued)
+            and ent.end - ent.start >= 2
+            and doc[ent.end - 1].text in surnames
+            and doc[ent.start : ent.end].text not in cued
+            and _looks_personal(doc, ent, words)
+        ):
+            ent.label = "PERSON"
     return ents
 
 
@@ -456,6 +481,8 @@ def _head_label(doc: Doc, ent: Ent, words: NameWords) -> str | None:
         return "LAW"
     if key in words.policy_heads:
         return "WORK_OF_ART"
+    if ent.label in {"WORK_OF_ART", "PRODUCT"} and key in words.org_heads:
+        return "ORG"  # "the Coalition for Novak and Democracy"
     return None
 
 
@@ -512,9 +539,22 @@ def _context_label(doc: Doc, ent: Ent, words: NameWords) -> str | None:
         ):
             return "GPE"  # "the state of Novakia"
     elif ent.label in {"ORG", "GPE", "NORP"} and _looks_personal(doc, ent, words):
-        if _after_honorific(doc, ent.start, words) or _titled_apposition(doc, root, words):
-            return "PERSON"  # "Lord Novak-Hale", "the head of the Assembly, Jan Novak,"
+        if (
+            _after_honorific(doc, ent.start, words)
+            or _titled_apposition(doc, root, words)
+            or _described_by_title(root, words)
+        ):
+            return "PERSON"  # "Lord Novak", "the head of the Assembly, Jan Novak,"
     return None
+
+
+def _described_by_title(root: Token, words: NameWords) -> bool:
+    """Whether a name has a title in apposition: "Jan Novak, a resettlement officer with
+    the agency," or "Jan Novak, its chairman,"."""
+    return any(
+        child.dep_ == "appos" and child.is_lower and words.is_title_head(child)
+        for child in root.children
+    )
 
 
 def _titled_apposition(doc: Doc, root: Token, words: NameWords) -> bool:
