@@ -158,15 +158,17 @@ def _capitalised(token) -> bool:
 
 def is_headline(sent: Span) -> bool:
     """Whether a sentence is a headline: most of its words capitalised, no full stop."""
-    words = [t for t in sent if t.is_alpha and len(t) > 1]
-    if len(words) < 3 or sum(_capitalised(t) for t in words) <= HEADLINE_CASE_SHARE * len(words):
+    if _ends_like_a_sentence(sent):  # most sentences: nothing more to look at
         return False
-    return not _ends_like_a_sentence(sent)
+    words = [t for t in sent if t.is_alpha and len(t) > 1]
+    return len(words) >= 3 and sum(map(_capitalised, words)) > HEADLINE_CASE_SHARE * len(words)
 
 
 def is_heading(sent: Span) -> bool:
     """Whether a sentence is a headline or a short heading: a paragraph of a few words
     with no full stop ("Lukewarm measures")."""
+    if _ends_like_a_sentence(sent):
+        return False
     if is_headline(sent):
         return True
     doc = sent.doc

@@ -33,7 +33,10 @@ from pathlib import Path
 
 import srsly
 from spacy import util
+from spacy.attrs import DEP, IS_TITLE, IS_UPPER, POS
 from spacy.language import Language
+from spacy.symbols import PROPN
+from spacy.symbols import appos as APPOS
 from spacy.tokens import Doc, Span, Token
 from spacy.util import SimpleFrozenList
 
@@ -567,7 +570,7 @@ def _titled_apposition(doc: Doc, root: Token, words: NameWords) -> bool:
         head = head.head.head
     if not words.is_title_head(head):
         return False
-    first = min(t.i for t in root.subtree)
+    first = root.left_edge.i
     return first > 0 and doc[first - 1].text == ","
 
 
@@ -575,10 +578,11 @@ def _untagged_appositions(doc: Doc, ents: list[Ent], words: NameWords) -> list[E
     """Persons the NER missed in a titled apposition ("the leader of the party, Jan Novak,")."""
     tagged = {i for e in ents for i in range(e.start, e.end)}
     found = []
-    for token in doc:
-        if token.dep_ != "appos" or token.i in tagged or token.pos_ != "PROPN":
-            continue
-        if not _titled_apposition(doc, token, words):
+    columns = doc.to_array([DEP, POS])
+    candidates = ((columns[:, 0] == APPOS) & (columns[:, 1] == PROPN)).nonzero()[0]
+    for i in candidates.tolist():
+        token = doc[i]
+        if i in tagged or not _titled_apposition(doc, token, words):
             continue
         start = token.left_edge.i
         while start < token.i and doc[start].pos_ != "PROPN":
@@ -594,16 +598,14 @@ def _untagged_titled_names(doc: Doc, ents: list[Ent], words: NameWords) -> list[
     """Persons the NER missed after a title: "the Minister Counselors Jan Novak and ..."
     (two to four capitalised words after a title head, none of them tagged)."""
     tagged = {i for e in ents for i in range(e.start, e.end)}
-    found = []
-    i = 0
-    while i < len(doc) - 2:
-        token = doc[i]
-        if i in tagged or not token.text[:1].isupper() or not words.is_title_head(token):
-            i += 1
+    found: list[Ent] = []
+    columns = doc.to_array([IS_TITLE, IS_UPPER])
+    end = 0
+    for i in (columns[:, 0] | columns[:, 1]).nonzero()[0].tolist():
+        if i < end or i >= len(doc) - 2 or i in tagged or not words.is_title_head(doc[i]):
             continue
         start = title_run(doc, i, len(doc), words)
         if tagged.intersection(range(i, start)):
-            i += 1
             continue
         end = start
         while end < len(doc) and end not in tagged:
@@ -617,7 +619,6 @@ def _untagged_titled_names(doc: Doc, ents: list[Ent], words: NameWords) -> list[
         if 2 <= end - start <= 6 and not doc[start].is_sent_start:
             if _looks_personal(doc, person, words):
                 found.append(person)
-        i = max(end, i + 1)
     return found
 
 

@@ -9,6 +9,7 @@ respects) keeps them apart.
 
 from __future__ import annotations
 
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -19,7 +20,7 @@ from spacy.tokens import Doc
 )
 def paragraph_sentences(doc: Doc) -> Doc:
     """Start a sentence after every blank line."""
-    for token in doc[:-1]:
-        if token.is_space and "\n\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    for i in doc.to_array([IS_SPACE]).nonzero()[0].tolist():
+        if i + 1 < len(doc) and "\n\n" in doc[i].text:
+            doc[i + 1].is_sent_start = True
     return doc
