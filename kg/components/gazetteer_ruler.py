@@ -35,7 +35,8 @@ from spacy.util import SimpleFrozenList
 HEADLINE_CASE_SHARE = 0.6
 # A paragraph of at most this many words without a full stop is a heading.
 HEADING_WORDS = 6
-_OF = {"of", "for"}
+# "Bank of" (Ruritania), "Minister for" (Ruritania): the match is part of a longer name
+_OF = frozenset({"of", "for"})
 
 
 class GazetteerRuler:

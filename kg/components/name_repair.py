@@ -274,7 +274,9 @@ def _pieces(doc: Doc, ent: Ent, match: Ent, words: NameWords) -> list[Ent]:
 
 def _after_title_of(doc: Doc, i: int, words: NameWords) -> bool:
     """Whether ``doc[i]`` follows "TITLE of" ("President of" Ruritania, "Ambassador to")."""
-    return i >= 2 and doc[i - 1].lower_ in {"of", "for", "to"} and words.is_title_head(doc[i - 2])
+    return (
+        i >= 2 and doc[i - 1].lower_ in words.title_prepositions and words.is_title_head(doc[i - 2])
+    )
 
 
 def _has_name_word(doc: Doc, ent: Ent, words: NameWords) -> bool:
@@ -304,7 +306,7 @@ def title_run(doc: Doc, start: int, end: int, words: NameWords) -> int:
     # "Minister of Tourism Jan Novak": the portfolio after "of" is part of the title;
     # with nothing after it, the whole span is a title.
     j = last_head
-    if j < end and doc[j].lower_ in {"of", "for"}:
+    if j < end and doc[j].lower_ in words.title_prepositions:
         j += 1
         while j < end and doc[j].lower_ == "the":
             j += 1
@@ -342,7 +344,8 @@ def split_titles(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
         elif _has_org_head(doc, ent, words):
             out.append(ent)
         elif _looks_personal(doc, name, words) and (
-            ent.end - cut >= 2 or not {"of", "for"} & {t.lower_ for t in doc[ent.start : cut]}
+            ent.end - cut >= 2
+            or not words.title_prepositions & {t.lower_ for t in doc[ent.start : cut]}
         ):
             out.append(name)  # "Comptroller Jan Novak" typed a body or a place
         elif not _looks_personal(doc, name, words):
@@ -566,7 +569,7 @@ def _titled_apposition(doc: Doc, root: Token, words: NameWords) -> bool:
     if root.dep_ != "appos":
         return False
     head = root.head
-    if head.dep_ == "pobj" and head.head.lower_ in {"of", "for"}:
+    if head.dep_ == "pobj" and head.head.lower_ in words.title_prepositions:
         head = head.head.head
     if not words.is_title_head(head):
         return False

@@ -40,6 +40,8 @@ class NameWords:
     law_heads: frozenset[str]  # "the Ruritania Charter": a document (LAW)
     policy_heads: frozenset[str]  # "the National Recovery Plan": no organisation
     ship_prefixes: frozenset[str]  # "USS" (Novak): a ship's name
+    title_prepositions: frozenset[str]  # "Minister of" (Tourism), "Ambassador to" (X)
+    title_joiners: frozenset[str]  # words inside a title: "Minister of State and for Trade"
     not_names: frozenset[str]  # capitalised words that are never part of a name
 
     @classmethod
@@ -63,7 +65,7 @@ class NameWords:
             or key in self.title_modifiers
             or key in self.rank_modifiers
             or key in self.possessive_honorifics
-            or token.text in {"-", "of", "for", "the", "and", "&"}
+            or key in self.title_joiners
         )
 
     def is_honorific(self, token: Token) -> bool:

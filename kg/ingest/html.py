@@ -12,11 +12,6 @@ from kg.ingest.cleanup import normalise_line
 from kg.ingest.metadata import parse_byline, parse_date_text
 from kg.ingest.patterns import load_patterns
 
-# Elements that end the paragraph before them and start a new one.
-_BLOCKS = frozenset(
-    "p div section article main h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table "
-    "thead tbody tfoot tr td th caption hr address center details summary figure".split()
-)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _CHARSET_SNIFF_BYTES = 4096
 # An element removed for its class or id holds at most this share of the main text.
@@ -127,6 +122,7 @@ def _paragraphs(container: LexborNode) -> list[str]:
     """Text of ``container`` split into paragraphs at block elements and line breaks."""
     paragraphs: list[str] = []
     buffer: list[str] = []
+    blocks = load_patterns().block_tags
 
     def flush() -> None:
         text = normalise_line("".join(buffer))
@@ -151,7 +147,7 @@ def _paragraphs(container: LexborNode) -> list[str]:
             flush()
             continue
         children = list(node.iter(include_text=True))
-        if tag in _BLOCKS:
+        if tag in blocks:
             flush()
             stack.append(None)
         stack.extend(reversed(children))

@@ -34,6 +34,8 @@ class Patterns:
     # lines that are never story text, wherever they are
     drop_line: re.Pattern[str]
     html_drop_class_or_id: re.Pattern[str]
+    # elements that end the paragraph before them and start a new one
+    block_tags: frozenset[str]
     html: dict[str, Any]
 
     def agency(self, name: str | None) -> str | None:
@@ -88,5 +90,6 @@ def load_patterns() -> Patterns:
             + [p for tier in data["cut"] if tier["drop_elsewhere"] for p in tier["patterns"]]
         ),
         html_drop_class_or_id=re.compile(data["html"]["drop_class_or_id"], re.IGNORECASE),
+        block_tags=frozenset(data["html"]["block_tags"]),
         html=data["html"],
     )
