@@ -156,6 +156,11 @@ CASES = {
         {("People’s Republic of China", "GPE")},
         {"People"},
     ),
+    "a programme's name": (
+        "The president announced the expansion of the Youth Building the Future programme.",
+        {("Youth Building the Future", "WORK_OF_ART")},
+        set(),
+    ),
     "a charter is a document": (
         "The United Nations Charter forbids the use of force.",
         {("United Nations Charter", "LAW")},

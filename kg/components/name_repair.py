@@ -440,8 +440,10 @@ def _one_label_per_name(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent
             cued.setdefault(doc[start + 1 : e.end].text, "PRODUCT")  # "USS Novak": "Novak"
     # "Jan Novak" typed a body where "Novak" alone is a person: the person
     for ent in ents:
-        if ent.label == "PERSON" and not (ent.id or ent.cued):
-            ent.label = cued.get(doc[ent.start : ent.end].text, ent.label)
+        if ent.label in {"PERSON", "ORG", "GPE"} and not (ent.id or ent.cued):
+            label = cued.get(doc[ent.start : ent.end].text, ent.label)
+            if ent.label == "PERSON" or label in {"WORK_OF_ART", "PRODUCT", "EVENT", "LAW"}:
+                ent.label = label
     surnames = {doc[e.end - 1].text for e in ents if e.label == "PERSON"}
     for ent in ents:
         if (
@@ -521,6 +523,14 @@ def _context_label(doc: Doc, ent: Ent, words: NameWords) -> str | None:
     span = doc[ent.start : ent.end]
     root = span.root
     head = root.head
+    after = doc[ent.end] if ent.end < len(doc) else None
+    if (
+        ent.label in {"ORG", "PERSON"}
+        and after is not None
+        and after.is_lower
+        and word_key(after.text) in words.policy_nouns
+    ):
+        return "WORK_OF_ART"  # "the Novak Futures programme": a programme's name
     if ent.start > 0 and word_key(doc[ent.start - 1].text) in words.ship_prefixes:
         if doc[ent.start - 1].is_upper:
             return "PRODUCT"  # "USS Novak": a ship

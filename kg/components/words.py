@@ -39,6 +39,7 @@ class NameWords:
     event_heads: frozenset[str]  # "the Ruritanian Civil War": an event
     law_heads: frozenset[str]  # "the Ruritania Charter": a document (LAW)
     policy_heads: frozenset[str]  # "the National Recovery Plan": no organisation
+    policy_nouns: frozenset[str]  # "the Novak Futures programme": the programme's name
     ship_prefixes: frozenset[str]  # "USS" (Novak): a ship's name
     title_prepositions: frozenset[str]  # "Minister of" (Tourism), "Ambassador to" (X)
     title_joiners: frozenset[str]  # words inside a title: "Minister of State and for Trade"
