@@ -156,6 +156,11 @@ CASES = {
         {("People’s Republic of China", "GPE")},
         {"People"},
     ),
+    "a body's possessive inside a name": (
+        "The Lakeside Farmers Union’s Executive Board met on Monday.",
+        {("Lakeside Farmers Union", "ORG"), ("Executive Board", "ORG")},
+        {"Lakeside Farmers Union’s Executive Board"},
+    ),
     "a programme's name": (
         "The president announced the expansion of the Youth Building the Future programme.",
         {("Youth Building the Future", "WORK_OF_ART")},

@@ -496,7 +496,13 @@ def _head_label(doc: Doc, ent: Ent, words: NameWords) -> str | None:
 
 def _split_at_title(doc: Doc, ent: Ent, words: NameWords) -> list[Ent]:
     """An organisation's span that runs on over a title into a name: "the Office of the
-    King Jan Novak" is the office and the person."""
+    King Jan Novak" is the office and the person. One that holds a body's possessive is
+    two bodies: "the Farmers Union's Executive Board"."""
+    for i in range(ent.start + 1, ent.end - 1):
+        if doc[i].text in _POSSESSIVE and doc[i].tag_ == "POS":
+            owner, owned = Ent(ent.start, i, "ORG", split=True), Ent(i + 1, ent.end, "ORG")
+            if _has_org_head(doc, owner, words) and _has_org_head(doc, owned, words):
+                return [owner, *_split_at_title(doc, owned, words)]
     for i in range(ent.end - 3, ent.start, -1):
         if words.is_title_head(doc[i]) and doc[i].text[:1].isupper():
             person = Ent(i + 1, ent.end, "PERSON")
