@@ -161,6 +161,13 @@ CASES = {
         {("Lakeside Farmers Union", "ORG"), ("Executive Board", "ORG")},
         {"Lakeside Farmers Union’s Executive Board"},
     ),
+    "islands are a feature, not a town": (
+        # the NER alone types them a place (GPE), which resolution would take for a town
+        "Patrol boats sailed near the disputed islands, which Kenya calls the Kelvara "
+        "Islands, on Friday.",
+        {("Kelvara Islands", "LOC")},
+        set(),
+    ),
     "a programme's name": (
         "The president announced the expansion of the Youth Building the Future programme.",
         {("Youth Building the Future", "WORK_OF_ART")},
@@ -269,3 +276,12 @@ def test_capitalised_run(nlp):
     doc = nlp("The Kenyan Development Bank and Kenyan farmers met in Nairobi.")
     runs = [(s.text, in_capitalised_run(s)) for s in doc.spans["gazetteer"]]
     assert runs == [("Kenyan", True), ("Kenyan", False), ("Nairobi", False)]
+
+
+def test_a_hyphen_joins_a_match_to_a_capitalised_run(nlp):
+    doc = nlp("They set up the Kenyan-Ghanaian Trade Council last year.")
+    runs = [(s.text, in_capitalised_run(s)) for s in doc.spans["gazetteer"]]
+    assert runs == [("Kenyan", True), ("Ghanaian", True)]
+    doc = nlp("The Kenyan-Ghanaian border was closed.")
+    runs = [(s.text, in_capitalised_run(s)) for s in doc.spans["gazetteer"]]
+    assert runs == [("Kenyan", False), ("Ghanaian", False)]

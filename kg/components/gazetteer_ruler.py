@@ -157,6 +157,17 @@ def _capitalised(token) -> bool:
     return token.text[:1].isupper() and any(c.isalpha() for c in token.text)
 
 
+def _joined(token) -> bool:
+    """Whether a token is a hyphen written between two words without spaces."""
+    doc = token.doc
+    return (
+        token.text in {"-", "‑", "–"}
+        and not token.whitespace_
+        and token.i > 0
+        and not doc[token.i - 1].whitespace_
+    )
+
+
 def is_headline(sent: Span) -> bool:
     """Whether a sentence is a headline: most of its words capitalised, no full stop."""
     if _ends_like_a_sentence(sent):  # most sentences: nothing more to look at
@@ -206,6 +217,9 @@ def in_capitalised_run(span: Span) -> bool:
         and _capitalised(doc[span.start - 2])
     )
     capitalised_after = after is not None and _capitalised(after)
+    # "Ruritanian-Freedonian Trade Council": a hyphenated pair before a capitalised word
+    if after is not None and _joined(after) and span.end + 2 < len(doc):
+        capitalised_after = _capitalised(doc[span.end + 1]) and _capitalised(doc[span.end + 2])
     if not (capitalised_before or of_before or capitalised_after):
         return False
     return not is_headline(span.sent)

@@ -489,6 +489,8 @@ def _head_label(doc: Doc, ent: Ent, words: NameWords) -> str | None:
         return "LAW"
     if key in words.policy_heads:
         return "WORK_OF_ART"
+    if ent.label == "GPE" and doc[ent.end - 1] == root and key in words.feature_nouns:
+        return "LOC"  # "the Novak Islands": a feature, not a town
     if ent.label in {"WORK_OF_ART", "PRODUCT"} and key in words.org_heads:
         return "ORG"  # "the Coalition for Novak and Democracy"
     return None

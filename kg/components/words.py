@@ -36,6 +36,7 @@ class NameWords:
     org_heads: frozenset[str]  # the last noun of an organisation's name ("Bank", "Force")
     company_nouns: frozenset[str]  # "the water firm X": X is an organisation
     place_nouns: frozenset[str]  # "the state of X": X is a place; no person's name word
+    feature_nouns: frozenset[str]  # "the Novak Islands": a geographic feature (LOC)
     event_heads: frozenset[str]  # "the Ruritanian Civil War": an event
     law_heads: frozenset[str]  # "the Ruritania Charter": a document (LAW)
     policy_heads: frozenset[str]  # "the National Recovery Plan": no organisation
