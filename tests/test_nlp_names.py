@@ -201,6 +201,11 @@ def test_common_nouns_are_no_names(nlp):
     assert "Farmers" not in {e.text for e in doc.ents}
 
 
+def test_a_surname_opening_a_sentence_stays_a_name(nlp):
+    doc = nlp("President Donald Trump met the envoy on Monday. Trump said the talks went well.")
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["Donald Trump", "Trump"]
+
+
 def test_a_full_name_typed_a_body_is_the_person_of_its_surname(nlp):
     # the NER alone types the full name an organisation and the surname a person
     doc = nlp(

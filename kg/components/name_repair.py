@@ -138,15 +138,20 @@ def make_name_repair(nlp: Language, name: str, spans_key: str) -> NameRepair:
 
 
 def common_nouns(doc: Doc, ents: list[Ent]) -> list[Ent]:
-    """Spans of common words only ("Farmers", "Central Government" read as "central
-    government") are no names: a name has a proper noun, a capitalised acronym or a digit."""
-    return [
-        e
-        for e in ents
-        if e.id
-        or e.label not in _HEADLINE_CHECKED
-        or any(t.pos_ == "PROPN" or t.is_upper or t.like_num for t in doc[e.start : e.end])
-    ]
+    """Spans of common words only ("Farmers" read as "farmers") are no names: a name has
+    a proper noun, a capitalised acronym or a digit, or is named so elsewhere in the story
+    ("Trump" of "Donald Trump", tagged a noun at the start of a sentence)."""
+
+    def name_like(e: Ent) -> bool:
+        return any(t.pos_ == "PROPN" or t.is_upper or t.like_num for t in doc[e.start : e.end])
+
+    doubtful = [e for e in ents if not (e.id or e.label not in _HEADLINE_CHECKED or name_like(e))]
+    if not doubtful:
+        return ents
+    doubtful_ids = {id(e) for e in doubtful}
+    named = {t.text for e in ents if id(e) not in doubtful_ids for t in doc[e.start : e.end]}
+    dropped = {id(e) for e in doubtful if not all(t.text in named for t in doc[e.start : e.end])}
+    return [e for e in ents if id(e) not in dropped]
 
 
 def unknown_names_in_headlines(doc: Doc, ents: list[Ent]) -> list[Ent]:
