@@ -18,11 +18,12 @@ from spacy.tokens import Span, Token
 from kg.dates import resolve_day, resolve_year, year_of
 from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
 from kg.extract.registry import register_extractor
+from kg.extract.syntax import clause_preps, governing_verb
 from kg.model import AgreementFact, Entity, Limit, has_name
 from kg.numbers import limit_value
 from kg.resolve.facts import FactMerger, fact_entity_keys
 from kg.resolve.mentions import clean_name, slug
-from kg.resolve.sentences import sentence_memo, sentence_words
+from kg.resolve.sentences import sentence_words
 
 _SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT", "$"}
 _NUMERIC = re.compile(r"^\d+([.,]\d+)*$")
@@ -436,7 +437,7 @@ class AgreementExtractor:
                     subject = self._clause_subject(ctx, anchor)
                     if subject is not None:
                         self._add_party(ctx, fact, subject, sent)
-        verb = self._governing_verb(anchor)
+        verb = governing_verb(anchor)
         sign_verbs = ctx.lex.words("agreement_sign_verbs")
         if verb is not None and verb.lemma_ in sign_verbs and modality(verb, ctx.lex) != "negated":
             self._from_sign_verb(ctx, fact, verb, sent)
@@ -486,7 +487,7 @@ class AgreementExtractor:
                     # "the delegations of X and Y", "the three countries signed"
                     for member in _group_members(ctx, node) or ctx.refer_group(node):
                         self._add_party(ctx, fact, member, sent)
-        for prep in _clause_preps(verb, {"with", "between", "by", "among"}):
+        for prep in clause_preps(verb, {"with", "between", "by", "among"}):
             for e in ctx.entities_in(prep.subtree, ACTOR_CLASSES | {"Person"}):
                 self._add_party(ctx, fact, e, sent)
             for e in _enumeration(ctx, prep):
@@ -516,7 +517,7 @@ class AgreementExtractor:
         if entity is not None:
             return entity
         if token.lower_ in {"it", "they", "we"}:
-            return _pronoun_antecedent(ctx, token)
+            return ctx.pronoun_antecedent(token)
         for child in token.children:
             if child.dep_ in {"compound", "amod"} and ctx.entity(child) is not None:
                 return ctx.entity(child)
@@ -533,17 +534,6 @@ class AgreementExtractor:
             if node.head == node:
                 break
             node = node.head
-        return None
-
-    @staticmethod
-    def _governing_verb(anchor: Token) -> Token | None:
-        if anchor.dep_ in {"dobj", "nsubjpass", "attr"} and anchor.head.pos_ in {"VERB", "AUX"}:
-            return anchor.head
-        if anchor.dep_ == "pobj" and anchor.head.dep_ == "prep" and anchor.head.head.pos_ == "VERB":
-            if anchor.head.lower_ in {"into", "to", "on"}:
-                return anchor.head.head
-        if anchor.dep_ == "conj":
-            return AgreementExtractor._governing_verb(anchor.head)
         return None
 
     def _restrictions(
@@ -705,7 +695,7 @@ class AgreementExtractor:
 def _month_year(ctx: DocContext, verb: Token) -> int | None:
     """The year of a month named in the verb's own clause ('in September' said in 2024 of
     the past is September 2023)."""
-    for prep in _clause_preps(verb, {"in"}):
+    for prep in clause_preps(verb, {"in"}):
         ent = ctx.ent_starting_at(prep.i + 1)
         if ent is not None and ent.label_ == "DATE":
             return resolve_year(ent.text, ctx.date)
@@ -743,41 +733,6 @@ def _apposed_agreement(ctx: DocContext, noun: Token):
     return None
 
 
-def _clause_preps(verb: Token, words: set[str]) -> list[Token]:
-    """Prepositions of ``words`` in the verb's own clause, however the parser nested them
-    ("signed in Vienna in 2015 by A, B and C")."""
-    if verb.pos_ in {"VERB", "AUX"}:
-        # the clause of a preposition is its first verb above: found once per sentence
-        memo = sentence_memo(verb.sent)
-        clauses = memo.get("clause_preps")
-        if clauses is None:
-            clauses = memo["clause_preps"] = _preps_by_clause(verb.sent)
-        return [t for t in clauses.get(verb.i, ()) if t.lower_ in words]
-    out = []
-    for token in verb.subtree:
-        if token.dep_ not in {"prep", "agent"} or token.lower_ not in words:
-            continue
-        node = token.head
-        while node != verb and node.pos_ not in {"VERB", "AUX"} and node.head != node:
-            node = node.head
-        if node == verb:
-            out.append(token)
-    return out
-
-
-def _preps_by_clause(sent: Span) -> dict[int, list[Token]]:
-    """The prepositions of a sentence by the verb (or root) of their clause."""
-    clauses: dict[int, list[Token]] = {}
-    for token in sent:
-        if token.dep_ not in {"prep", "agent"}:
-            continue
-        node = token.head
-        while node.pos_ not in {"VERB", "AUX"} and node.head != node:
-            node = node.head
-        clauses.setdefault(node.i, []).append(token)
-    return clauses
-
-
 def _group_members(ctx: DocContext, noun: Token) -> list[Entity]:
     """'the delegations of X, Y and Z' → X, Y, Z."""
     out = []
@@ -785,27 +740,3 @@ def _group_members(ctx: DocContext, noun: Token) -> list[Entity]:
         if child.dep_ == "prep" and child.lower_ == "of":
             out.extend(ctx.entities_in(child.subtree, ACTOR_CLASSES))
     return out
-
-
-def _pronoun_antecedent(ctx: DocContext, pronoun: Token) -> Entity | None:
-    """'it' / 'its': the actor that opens the sentence, else the subject of an earlier one."""
-    sent = pronoun.sent
-    for token in sent[: min(4, pronoun.i - sent.start)]:
-        entity = ctx.entity(token)
-        if entity is not None and entity.cls in ACTOR_CLASSES:
-            return entity
-    root = sent.root
-    for child in root.children:
-        if child.dep_ in {"nsubj", "nsubjpass"} and child.i < pronoun.i:
-            entity = ctx.entity(child)
-            if entity is not None and entity.cls in ACTOR_CLASSES:
-                return entity
-    for mention in ctx.found.index.before(sent.start, "Country"):
-        if mention.entity.cls != "Country":
-            continue
-        if (
-            mention.span.root.dep_ in {"nsubj", "nsubjpass"}
-            or mention.span.start == mention.span.sent.start
-        ):
-            return mention.entity
-    return None

@@ -13,7 +13,7 @@ from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 from kg.model import Document, Entity, Evidence, Fact
 from kg.resolve.facts import fact_entity_keys
-from kg.resolve.mentions import DocEntities, sentence_evidence
+from kg.resolve.mentions import DocEntities, entity_from_gazetteer, sentence_evidence
 
 # Entity classes that can act as states or state-like parties.
 ACTOR_CLASSES = {
@@ -130,9 +130,7 @@ class DocContext:
         if lower in {"he", "she", "him", "her", "his"}:
             return self._last_person(token)
         if lower in {"it", "its", "they", "their"}:
-            from kg.extract.agreements import _pronoun_antecedent
-
-            return _pronoun_antecedent(self, token)
+            return self.pronoun_antecedent(token)
         if lower in {"country", "nation", "state", "kingdom", "republic"} and any(
             c.lower_ == "the" for c in token.children
         ):
@@ -208,6 +206,40 @@ class DocContext:
                 return mention.entity
         return before[0].entity if before else None
 
+    def pronoun_antecedent(self, pronoun: Token) -> Entity | None:
+        """'it' / 'its': the actor that opens the sentence, else the subject of an earlier one."""
+        sent = pronoun.sent
+        for token in sent[: min(4, pronoun.i - sent.start)]:
+            entity = self.entity(token)
+            if entity is not None and entity.cls in ACTOR_CLASSES:
+                return entity
+        for child in sent.root.children:
+            if child.dep_ in {"nsubj", "nsubjpass"} and child.i < pronoun.i:
+                entity = self.entity(child)
+                if entity is not None and entity.cls in ACTOR_CLASSES:
+                    return entity
+        for mention in self.found.index.before(sent.start, "Country"):
+            if mention.entity.cls != "Country":
+                continue
+            if (
+                mention.span.root.dep_ in {"nsubj", "nsubjpass"}
+                or mention.span.start == mention.span.sent.start
+            ):
+                return mention.entity
+        return None
+
+    def as_country(self, entity: Entity) -> Entity | None:
+        """A city stands for its country (troops stationed there, a visit to it)."""
+        if entity.cls == "Country":
+            return entity
+        if entity.cls == "City":
+            entry = self.gaz.entry(entity.key)
+            country = self.gaz.entry(entry.country) if entry is not None and entry.country else None
+            country = country or self.gaz.capital_country(entity.label)
+            if country is not None:
+                return self.found.entities.get(country.key) or entity_from_gazetteer(country)
+        return None
+
     def evidence(self, sent: Span, confidence: float) -> Evidence:
         return sentence_evidence(self.document.id, sent, confidence)
 
@@ -235,8 +267,6 @@ class DocContext:
         if spell is not None:
             entry = self.gaz.entry(spell.country)
             if entry is not None:
-                from kg.resolve.mentions import entity_from_gazetteer
-
                 return self.found.entities.get(entry.key) or entity_from_gazetteer(entry)
         return None
 

@@ -119,7 +119,7 @@ class DeploymentExtractor:
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ in ctx.lex.words("presence_preps"):
                 place = _pobj_entity(ctx, child)
-                country = _as_country(ctx, place) if place is not None else None
+                country = ctx.as_country(place) if place is not None else None
                 if country is not None and country.key == host.key:
                     return True
         return False
@@ -188,13 +188,13 @@ class DeploymentExtractor:
                         for of in (c for c in child.children if c.lower_ == "of"):
                             target = _pobj_entity(ctx, of, exclude)
                 if target is not None:
-                    return _as_country(ctx, target)
+                    return ctx.as_country(target)
         for node in candidates:
             for child in node.children:
                 if child.dep_ in {"prep", "dative"} and child.lower_ in _HOST_PREPS:
                     entity = _pobj_entity(ctx, child, exclude)
                     if entity is not None:
-                        return _as_country(ctx, entity)
+                        return ctx.as_country(entity)
         for node in candidates:
             for child in node.children:
                 if child.dep_ == "prep" and child.lower_ in {"on", "onto"}:
@@ -204,13 +204,13 @@ class DeploymentExtractor:
                             owner = next((c for c in pobj.children if c.dep_ == "poss"), None)
                             entity = ctx.refer(owner) if owner is not None else None
                             if entity is not None:
-                                return _as_country(ctx, entity)
+                                return ctx.as_country(entity)
         if verb is not None and verb.lemma_ == "host":
             for child in verb.children:
                 if child.dep_ == "nsubj":
                     entity = ctx.refer(child)
                     if entity is not None:
-                        return _as_country(ctx, entity)
+                        return ctx.as_country(entity)
         # "X hosts 28,500 US troops" even where the parser misreads "hosts" as a noun
         sent_start = noun.sent.start
         for i in range(noun.i - 1, max(sent_start, noun.i - 5) - 1, -1):
@@ -218,7 +218,7 @@ class DeploymentExtractor:
                 for j in range(i - 1, max(sent_start, i - 4) - 1, -1):
                     entity = ctx.refer(noun.doc[j])
                     if entity is not None:
-                        return _as_country(ctx, entity)
+                        return ctx.as_country(entity)
                 break
         return None
 
@@ -233,19 +233,4 @@ def _pobj_entity(ctx: DocContext, prep: Token, exclude: set[str] | None = None) 
                 entity = ctx.entity(token)
                 if entity is not None and entity.cls in {"Country", "City"}:
                     return entity
-    return None
-
-
-def _as_country(ctx: DocContext, entity: Entity) -> Entity | None:
-    """A city stands for its country when troops are stationed there."""
-    if entity.cls == "Country":
-        return entity
-    if entity.cls == "City":
-        entry = ctx.gaz.entry(entity.key)
-        country = ctx.gaz.entry(entry.country) if entry is not None and entry.country else None
-        country = country or ctx.gaz.capital_country(entity.label)
-        if country is not None:
-            from kg.resolve.mentions import entity_from_gazetteer
-
-            return ctx.found.entities.get(country.key) or entity_from_gazetteer(country)
     return None

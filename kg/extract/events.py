@@ -20,6 +20,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.context import ACTOR_CLASSES, ORG_CLASSES, DocContext, modality, scaled
 from kg.extract.registry import register_extractor
+from kg.extract.syntax import clause_preps
 from kg.model import Entity, Event, has_name
 
 _PLACE_CLASSES = {"City", "Country", "Place"}
@@ -181,9 +182,7 @@ class EventExtractor:
             others = self._prep_actors(ctx, token, {"with", "to"}) + self._dobj_actors(ctx, token)
             if not others:
                 # "spoken by telephone with X": the partner hangs on 'telephone'
-                from kg.extract.agreements import _clause_preps
-
-                for prep in _clause_preps(token, {"with", "to"}):
+                for prep in clause_preps(token, {"with", "to"}):
                     others += self._prep_object_actors(ctx, prep)
             draft.participants = _unique(subjects + others)
             draft.date = ctx.day(token)
@@ -422,9 +421,7 @@ class EventExtractor:
             self._places(ctx, draft, [verb])
         if draft.location is None:
             # "met for their summit, that time in Athens": a city anywhere in the clause
-            from kg.extract.agreements import _clause_preps
-
-            for prep in _clause_preps(verb, {"in", "at"}):
+            for prep in clause_preps(verb, {"in", "at"}):
                 place = self._place_in(ctx, prep)
                 if place is not None and place.cls == "City":
                     draft.location = place
@@ -792,9 +789,7 @@ class EventExtractor:
     def _country_for_place(self, ctx: DocContext, place: Entity) -> Entity | None:
         if place.cls == "Country":
             return place
-        from kg.extract.deployments import _as_country
-
-        return _as_country(ctx, place)
+        return ctx.as_country(place)
 
     @staticmethod
     def _head_verb(noun: Token) -> Token | None:
