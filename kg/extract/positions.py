@@ -81,7 +81,7 @@ class PositionExtractor:
 
     def _predicative(self, ctx: DocContext) -> Iterator[Position]:
         """'X became Chile's foreign minister', 'who succeeded him as prime minister'."""
-        for pattern, holder, role_token in position_patterns.matches(ctx.doc):
+        for rule, holder, role_token in position_patterns.matches(ctx.doc):
             if holder.lower_ in {"who", "that"} and holder.head.dep_ == "relcl":
                 holder = holder.head.head  # "Y, who succeeded him as ..."
             mention = ctx.found.mention_at(holder)
@@ -97,7 +97,7 @@ class PositionExtractor:
             mode = modality(role_token.head, ctx.lex)
             sent = role_token.sent
             for role, jurisdiction in self._segments(ctx, tokens):
-                conf = pattern["confidence"]
+                conf = rule.confidence
                 if jurisdiction is None:
                     jurisdiction, implied = self._implicit_jurisdiction(ctx, mention, role, None)
                     conf = min(conf, implied)
