@@ -13,6 +13,7 @@ from functools import lru_cache
 from dateparser.date import DateDataParser
 from spacy.tokens import Span, Token
 
+from kg.lexicon import lexicon
 from kg.resolve.sentences import token_sentence_words
 
 _DAY_WORDS = re.compile(
@@ -25,9 +26,6 @@ _DAY_WORDS = re.compile(
 # of next month" is 32 characters); the parser is not given it.
 MAX_EXPRESSION = 80
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
-_FUTURE_AUX = {"will", "shall", "'ll", "wo"}
-_REPORTING = {"say", "tell", "report", "announce", "claim", "state", "add", "note", "confirm"}
-_FUTURE_WORDS = frozenset({"next", "upcoming", "tomorrow", "coming"})
 _LEADING_WORDS = re.compile(r"^(later|earlier|late|early|on|by|since|until)\s+", re.IGNORECASE)
 _RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+year\b", re.IGNORECASE)
 _LAST_WEEKDAY = re.compile(
@@ -109,16 +107,22 @@ def looks_future(token: Token) -> bool:
     The verb's tense decides: a past form looks back; "will", "shall", "going to"
     or a present form with a future word ("next", "upcoming", "tomorrow") looks ahead.
     """
+    words = lexicon().words
+    future_aux = words("future_auxiliaries")
     verb = token
     while verb.pos_ not in {"VERB", "AUX"} and verb.head != verb:
         verb = verb.head
-    if verb.tag_ in {"VBD", "VBN"} and not any(c.lower_ in _FUTURE_AUX for c in verb.children):
+    if verb.tag_ in {"VBD", "VBN"} and not any(c.lower_ in future_aux for c in verb.children):
         return False
-    if any(c.lower_ in _FUTURE_AUX or c.lemma_ == "go" and c.tag_ == "VBG" for c in verb.children):
+    if any(c.lower_ in future_aux or c.lemma_ == "go" and c.tag_ == "VBG" for c in verb.children):
         return True
-    if verb.tag_ in {"VBZ", "VBP"} and verb.lemma_ not in _REPORTING and verb.lemma_ != "be":
+    if (
+        verb.tag_ in {"VBZ", "VBP"}
+        and verb.lemma_ not in words("reporting_verbs")
+        and verb.lemma_ != "be"
+    ):
         return True  # "the summit, which opens on June 28": the present of a schedule
-    return not _FUTURE_WORDS.isdisjoint(token_sentence_words(token))
+    return not words("future_words").isdisjoint(token_sentence_words(token))
 
 
 def sentence_day(

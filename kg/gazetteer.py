@@ -73,6 +73,8 @@ class LeaderSpell:
 
 def fold(text: str) -> str:
     """Comparison form: straight quotes, no accents, case folded, single spaces."""
+    if text.isascii():  # most names: no accents to strip, no quotes to straighten
+        return " ".join(text.casefold().split())
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,12 +13,21 @@ DATA = Path(__file__).resolve().parent / "data"
 @dataclass(frozen=True)
 class Lexicon:
     raw: dict
+    _sets: dict = field(default_factory=dict, compare=False, repr=False)
 
     def words(self, name: str) -> frozenset[str]:
-        return frozenset(self.raw[name])
+        """The word list ``name`` as a set (made once: rules ask for lists per token)."""
+        found = self._sets.get(name)
+        if found is None:
+            found = self._sets[name] = frozenset(self.raw[name])
+        return found
 
     def event(self, kind: str, part: str) -> frozenset[str]:
-        return frozenset(self.raw["events"][kind].get(part, ()))
+        key = f"events.{kind}.{part}"
+        found = self._sets.get(key)
+        if found is None:
+            found = self._sets[key] = frozenset(self.raw["events"][kind].get(part, ()))
+        return found
 
     def standard_role(self, role: str) -> str:
         """A role in standard form: 'Defense Secretary' → 'defence minister'."""

@@ -12,30 +12,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 
+from kg.lexicon import lexicon
 from kg.model import MAX_TROOP_COUNT, valid_limit_value
 
 # More significant digits than a float holds exactly is no measure a story gives.
 MAX_DIGITS = 15
 _PLAIN = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-# Number words as they count troops ("two thousand", "a dozen") and as they give a
-# treaty limit ("two warheads", "half").
-_COUNT_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twenty": 20,
-    "fifty": 50,
-    "dozen": 12,
-}
-_LIMIT_WORDS = {"one": Decimal(1), "two": Decimal(2), "three": Decimal(3), "half": Decimal("0.5")}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, int]]:
+    """Number words of the lexicon: as a treaty limit gives them ('two warheads', 'half'), as
+    they count troops ('two thousand', 'a dozen': whole numbers from two, since 'one soldier'
+    counts no force) and the scales ('hundred', 'million')."""
+    raw = lexicon().raw
+    limits = {w: Decimal(str(v)) for w, v in raw["number_words"].items()}
+    counts = {w: v for w, v in limits.items() if v >= 2 and v == v.to_integral_value()}
+    return limits, counts, {w: int(v) for w, v in raw["number_scales"].items()}
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -54,16 +49,17 @@ def count_of(words: Iterable[str]) -> int | None:
 
     None when the phrase gives no whole number between 1 and ``MAX_TROOP_COUNT``.
     """
+    _, counts, scales = _number_words()
     value: Decimal | None = None
     for word in words:
         number = parse_number(word)
         lower = word.lower()
         if number is not None and value is None:
             value = number
-        elif lower in _SCALES:
-            value = (value if value is not None else Decimal(1)) * _SCALES[lower]
-        elif value is None and lower in _COUNT_WORDS:
-            value = Decimal(_COUNT_WORDS[lower])
+        elif lower in scales:
+            value = (value if value is not None else Decimal(1)) * scales[lower]
+        elif value is None and lower in counts:
+            value = counts[lower]
     if value is None or value != value.to_integral_value():
         return None
     count = int(value)
@@ -74,7 +70,7 @@ def limit_value(text: str) -> float | None:
     """The value of a treaty limit written as ``text`` ('5,500', '3.67', 'two')."""
     value = parse_number(text)
     if value is None:
-        value = _LIMIT_WORDS.get(text.lower())
+        value = _number_words()[0].get(text.lower())
     if value is None:
         return None
     number = float(value)

@@ -112,13 +112,13 @@ def test_numbers_are_read_without_a_float() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("5,500", 5500.0), ("3.67", 3.67), ("two", 2.0), ("half", 0.5)],
+    [("5,500", 5500.0), ("3.67", 3.67), ("two", 2.0), ("half", 0.5), ("four", 4.0)],
 )
 def test_limit_values(text: str, value: float) -> None:
     assert limit_value(text) == value
 
 
-@pytest.mark.parametrize("text", ["1e309", "9" * 400, "-5", "inf", "nan", "four"])
+@pytest.mark.parametrize("text", ["1e309", "9" * 400, "-5", "inf", "nan", "several"])
 def test_limit_values_refused(text: str) -> None:
     assert limit_value(text) is None
 

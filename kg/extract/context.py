@@ -23,8 +23,6 @@ ACTOR_CLASSES = {
     "GovernmentBody",
     "ArmedForces",
 }
-_ADJUNCT_PREPS = {"during", "after", "before", "since", "following", "amid", "despite"}
-_BODY_NOUNS = {"bloc", "alliance", "organisation", "organization", "union", "grouping", "body"}
 ORG_CLASSES = {"Organization", "InternationalOrganization", "GovernmentBody", "ArmedForces"}
 
 
@@ -109,7 +107,8 @@ class DocContext:
             return entity
         exclude = exclude or set()
         lower = token.lower_
-        if lower in {"which", "who", "that"}:
+        words = self.lex.words
+        if lower in words("reference_relative_pronouns"):
             clause = token.head
             while (
                 clause.dep_ not in {"relcl", "acl"}
@@ -127,26 +126,20 @@ class DocContext:
                 if entity is not None:
                     return entity
             return None
-        if lower in {"he", "she", "him", "her", "his"}:
+        if lower in words("reference_person_pronouns"):
             return self._last_person(token)
-        if lower in {"it", "its", "they", "their"}:
+        if lower in words("reference_actor_pronouns"):
             return self.pronoun_antecedent(token)
-        if lower in {"country", "nation", "state", "kingdom", "republic"} and any(
+        if lower in words("reference_country_nouns") and any(
             c.lower_ == "the" for c in token.children
         ):
             for mention in self.found.index.before(token.i, "Country"):
                 if mention.entity.cls == "Country" and mention.entity.key not in exclude:
                     return mention.entity
             return None
-        if lower in {
-            "bloc",
-            "alliance",
-            "organisation",
-            "organization",
-            "union",
-            "grouping",
-            "body",
-        } and any(c.lower_ == "the" for c in token.children):
+        if lower in words("reference_body_nouns") and any(
+            c.lower_ == "the" for c in token.children
+        ):
             # "members of the bloc": the international body the story names most
             # (how often named before, where last named) for each body; the most, the latest
             index = self.found.index
@@ -167,10 +160,18 @@ class DocContext:
 
     def refer_group(self, token: Token) -> list[Entity]:
         """'the three countries', 'both nations': the last N countries named before."""
-        words = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5}
-        if token.lemma_ not in {"country", "nation", "state", "government", "side"}:
+        if token.lemma_ not in self.lex.words("reference_group_nouns"):
             return []
-        count = next((words[c.lower_] for c in token.children if c.lower_ in words), None)
+        numbers = self.lex.raw["number_words"]
+        pairs = self.lex.words("pair_words")
+        count = next(
+            (
+                2 if c.lower_ in pairs else int(numbers[c.lower_])
+                for c in token.children
+                if c.lower_ in pairs or numbers.get(c.lower_, 0) >= 2
+            ),
+            None,
+        )
         if count is None:
             return []
         seen: list[Entity] = []
@@ -271,13 +272,14 @@ class DocContext:
         return None
 
 
-_REPORTING = {"say", "announce", "tell", "confirm", "state", "report", "declare", "add"}
-
-
-def _reported_future(verb: Token, modal: Token) -> bool:
+def _reported_future(verb: Token, modal: Token, lex: Lexicon) -> bool:
     """'announced US troops would be leaving Syria': 'would' as the future of a report,
     not a condition (no 'if' or 'unless' in the sentence)."""
-    if modal.lower_ != "would" or verb.dep_ != "ccomp" or verb.head.lemma_ not in _REPORTING:
+    if (
+        modal.lower_ != "would"
+        or verb.dep_ != "ccomp"
+        or verb.head.lemma_ not in lex.words("reporting_verbs")
+    ):
         return False
     return not any(t.lower_ in {"if", "unless"} for t in verb.sent)
 
@@ -293,11 +295,13 @@ def modality(token: Token, lex: Lexicon) -> str:
     modals = lex.words("modal_hypothetical")
     marks = lex.words("conditional_marks")
     hypothetical_nouns = lex.words("hypothetical_nouns")
+    adjunct_preps = lex.words("adjunct_preps")
+    negations = lex.words("negation_words")
     node = came_from = token
     steps = 0
     while steps < 6:
         steps += 1
-        if node.dep_ == "pobj" and node.head.lower_ in _ADJUNCT_PREPS:
+        if node.dep_ == "pobj" and node.head.lower_ in adjunct_preps:
             # "During the meeting, a plan was considered": the meeting itself is a fact
             return "asserted"
         if node.dep_ == "appos":
@@ -306,10 +310,10 @@ def modality(token: Token, lex: Lexicon) -> str:
             return "asserted"
         if node.pos_ in {"VERB", "AUX"} or node.dep_ == "ROOT":
             for child in node.children:
-                if child.dep_ == "neg" or child.lower_ in {"not", "never", "n't", "no"}:
+                if child.dep_ == "neg" or child.lower_ in negations:
                     return "negated"
                 if child.dep_ == "aux" and child.lower_ in modals:
-                    if not _reported_future(node, child):
+                    if not _reported_future(node, child, lex):
                         return "hypothetical"
                 if child.dep_ == "mark" and child.lower_ in marks:
                     return "hypothetical"

@@ -60,8 +60,10 @@ class Officeholder:
         return tuple(s for s in self.spells if words <= _words(s.position))
 
 
-def _words(label: str) -> set[str]:
-    return set(fold(label).replace("-", " ").replace(",", " ").replace("(", " ").split())
+@lru_cache(maxsize=4096)
+def _words(label: str) -> frozenset[str]:
+    # posts repeat across the table ("Minister of Foreign Affairs"): read each once
+    return frozenset(fold(label).replace("-", " ").replace(",", " ").replace("(", " ").split())
 
 
 def name_key(text: str) -> str:
