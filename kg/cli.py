@@ -91,15 +91,37 @@ def _parser() -> argparse.ArgumentParser:
         help="allow SERVICE clauses, which send the query to other endpoints over the network",
     )
 
-    d = sub.add_parser("draw", parents=[strict], help="draw a relationship diagram")
+    d = sub.add_parser(
+        "draw",
+        parents=[strict],
+        help="draw a relationship diagram, an interactive page or a timeline",
+    )
     d.add_argument("graph")
-    d.add_argument("-o", "--out", required=True, help="diagram file: .png, .svg or .pdf")
+    d.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        help="output: .png, .svg or .pdf (diagram), .html (interactive page)",
+    )
     d.add_argument("--focus", help="an entity (label, alias or IRI) to centre on")
     d.add_argument("--depth", type=int, default=1, help="hops around --focus (default 1)")
     d.add_argument(
         "--kinds",
         nargs="+",
         help="fact kinds to draw (position, agreement, deployment, membership, alliance, event)",
+    )
+    d.add_argument(
+        "--since", metavar="DATE", help="leave out facts dated before DATE (YYYY[-MM[-DD]])"
+    )
+    d.add_argument("--until", metavar="DATE", help="leave out facts dated after DATE")
+    d.add_argument(
+        "--top",
+        type=_positive,
+        metavar="N",
+        help="without --focus, keep the N most connected entities (default: by output format)",
+    )
+    d.add_argument(
+        "--timeline", action="store_true", help="a timeline of events (.png, .svg, .pdf or .html)"
     )
     d.add_argument("--title")
 
@@ -251,6 +273,11 @@ def _draw(args: argparse.Namespace) -> int:
         depth=args.depth,
         kinds=args.kinds,
         title=args.title,
+        since=args.since,
+        until=args.until,
+        top=args.top,
+        timeline=args.timeline,
+        report=lambda line: print(f"kg draw: {line}", file=sys.stderr),
     )
     print(f"kg draw: wrote {out}", file=sys.stderr)
     return EXIT_OK

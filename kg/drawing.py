@@ -1,20 +1,20 @@
-"""Relationship diagrams of a geokg graph with matplotlib.
+"""Relationship diagrams of a geokg graph with matplotlib, and the entry point of every
+drawing (:func:`draw_graph`: diagrams, the interactive page, timelines).
 
 Entities are drawn with a colour and marker per class (``kg/data/draw_style.json``),
 facts as labelled arrows ("stations 4,200 troops", "president", "party to") and
 events as nodes linked to who and what took part. Labels are moved apart until
-none overlaps another, a node, the legend or the title.
+none overlaps another, a node, the legend or the title. What is drawn is chosen by
+:func:`kg.explore.select.select`: a whole graph is cut down to its most connected entities.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import string
 import textwrap
 from collections import defaultdict
 from collections.abc import Sequence
-from functools import cache
 from pathlib import Path
 
 import matplotlib
@@ -28,25 +28,23 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
-from kg.networkx_export import edge_kind_names, to_networkx  # noqa: E402
-from kg.sparql import GeokgError  # noqa: E402
+from kg.explore.select import (  # noqa: E402
+    DrawError,
+    Report,
+    Selection,
+    find_node,
+    load_style,
+    select,
+)
+from kg.networkx_export import to_networkx  # noqa: E402
 
-STYLE_PATH = Path(__file__).parent / "data" / "draw_style.json"
 FORMATS = (".png", ".svg", ".pdf")
-GKR = "https://w3id.org/geokg/resource/"
+PAGE_FORMATS = (".html", ".htm")
 NODE_LABEL, EDGE_LABEL = "node-label", "edge-label"
 _DPI = 100
 _STRESS_MAX_NODES = 600  # above this, the spring layout alone (stress is quadratic)
 
-
-class DrawError(GeokgError, ValueError):
-    """A diagram that cannot be drawn as asked."""
-
-
-@cache
-def load_style() -> dict:
-    """The drawing style: colours, markers and edge label templates."""
-    return json.loads(STYLE_PATH.read_text(encoding="utf-8"))
+__all__ = ["DrawError", "draw_graph", "edge_text", "find_node", "render_figure", "select_subgraph"]
 
 
 def draw_graph(
@@ -56,20 +54,38 @@ def draw_graph(
     depth: int = 1,
     kinds: Sequence[str] | None = None,
     title: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    top: int | None = None,
+    timeline: bool = False,
+    report: Report | None = None,
 ) -> Path:
-    """Draw a relationship diagram to ``out`` (.png, .svg or .pdf) and return its path.
+    """Draw ``out`` and return its path: a relationship diagram (.png, .svg, .pdf), the
+    interactive page (.html), or with ``timeline`` a timeline of events (any of these).
 
-    ``focus`` (a label, alternative label or IRI, case-insensitive) keeps the
-    entities within ``depth`` hops of it; an event counts as one hop together
-    with everything it links. ``kinds`` keeps only these fact kinds.
+    ``focus`` (a label, alias or IRI) keeps the entities within ``depth`` hops of it; an
+    event counts as one hop together with everything it links. ``kinds`` keeps only these
+    fact kinds, ``since``/``until`` the facts dated in that range. Without a focus, the
+    ``top`` most connected entities are kept (default by format, ``draw_style.json``).
+    ``report`` is told what was kept, in one line.
     """
     out = Path(out)
-    if out.suffix.lower() not in FORMATS:
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS + PAGE_FORMATS:
         raise DrawError(
             f"{out}: unknown diagram format {out.suffix or '(none)'!r}: "
-            f"expected one of {', '.join(FORMATS)}"
+            f"expected one of {', '.join(FORMATS + PAGE_FORMATS[:1])}"
         )
-    fig = render_figure(dataset_or_nx, focus=focus, depth=depth, kinds=kinds, title=title)
+    options = {"focus": focus, "depth": depth, "kinds": kinds, "since": since, "until": until}
+    if timeline:
+        from kg.explore.timeline import draw_timeline
+
+        return draw_timeline(dataset_or_nx, out, title=title, top=top, report=report, **options)
+    if suffix in PAGE_FORMATS:
+        from kg.explore.page import write_page
+
+        return write_page(dataset_or_nx, out, title=title, top=top, report=report, **options)
+    fig = render_figure(dataset_or_nx, title=title, top=top, report=report, **options)
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=150, bbox_inches="tight", pad_inches=0.3, facecolor="white")
     plt.close(fig)
@@ -81,49 +97,11 @@ def select_subgraph(
     focus: str | None = None,
     depth: int = 1,
     kinds: Sequence[str] | None = None,
+    **options,
 ) -> nx.MultiDiGraph:
-    """The part of ``g`` to draw: edges of ``kinds`` and nodes near ``focus``."""
-    if depth < 0:
-        raise DrawError(f"depth must be 0 or more, not {depth}")
-    centre = find_node(g, focus) if focus is not None else None
-    if kinds is not None:
-        known = edge_kind_names()
-        unknown = sorted(set(kinds) - set(known))
-        if unknown:
-            raise DrawError(
-                f"unknown fact kind(s) {', '.join(unknown)}: expected {', '.join(known)}"
-            )
-        edges = [(u, v, k) for u, v, k, d in g.edges(keys=True, data=True) if d["kind"] in kinds]
-        h = g.edge_subgraph(edges).copy()
-        if centre is not None and centre not in h:
-            h.add_node(centre, **g.nodes[centre])
-        g = h
-    if centre is None:
-        return g
-    undirected = g.to_undirected(as_view=True)
-
-    def hop(u, _v, _d) -> int:  # leaving an event costs nothing: it is one hop with its links
-        return 0 if g.nodes[u].get("cls") == "Event" else 1
-
-    near = nx.single_source_dijkstra_path_length(undirected, centre, cutoff=depth, weight=hop)
-    return g.subgraph(near).copy()
-
-
-def find_node(g: nx.MultiDiGraph, text: str) -> str:
-    """The node whose IRI, label or alternative label is ``text`` (case-insensitive)."""
-    wanted = text.strip()
-    if wanted.startswith("gkr:"):
-        wanted = GKR + wanted[4:]
-    if wanted in g:
-        return wanted
-    folded = wanted.casefold()
-    for attr in ("label", "alt_labels"):
-        for node in sorted(g.nodes):
-            value = g.nodes[node].get(attr)
-            values = value if isinstance(value, list) else [value]
-            if any(isinstance(v, str) and v.casefold() == folded for v in values):
-                return node
-    raise DrawError(f"unknown focus entity {text!r}: no entity has this label, alt label or IRI")
+    """The part of ``g`` to draw: edges of ``kinds`` and nodes near ``focus``; other
+    options as :func:`kg.explore.select.select`."""
+    return select(g, focus, depth, kinds, **options).graph
 
 
 def render_figure(
@@ -132,13 +110,20 @@ def render_figure(
     depth: int = 1,
     kinds: Sequence[str] | None = None,
     title: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    top: int | None = None,
+    report: Report | None = None,
 ) -> Figure:
     """Lay out and draw the diagram on a new figure (not saved)."""
     g = dataset_or_nx if isinstance(dataset_or_nx, nx.Graph) else to_networkx(dataset_or_nx)
-    full = g
-    g = select_subgraph(g, focus, depth, kinds)
+    limit = top if top is not None else load_style()["limits"]["diagram"]
+    sel = select(g, focus, depth, kinds, since=since, until=until, top=limit)
+    if report is not None:
+        report(sel.notice)
+    g = sel.graph
     if title is None:
-        title = _default_title(full, g, focus, depth)
+        title = _default_title(sel)
     style = load_style()
     n = g.number_of_nodes()
     side = min(40.0, 6.0 + 2.6 * math.sqrt(max(n, 1)))
@@ -161,15 +146,19 @@ def render_figure(
     return fig
 
 
-def _default_title(full: nx.MultiDiGraph, g: nx.MultiDiGraph, focus, depth) -> str:
+def _default_title(sel: Selection) -> str:
+    g = sel.graph
     facts = {d.get("fact") for *_e, d in g.edges(data=True)} | {
         d.get("fact") for _n, d in g.nodes(data=True) if d.get("cls") == "Event"
     }
     facts.discard(None)
     head = "geokg"
-    if focus is not None:
-        head = f"{full.nodes[find_node(full, focus)]['label']} (depth {depth})"
-    return f"{head}: {g.number_of_nodes()} nodes, {len(facts)} facts"
+    if sel.centre is not None:
+        head = f"{g.nodes[sel.centre]['label']} (depth {sel.depth})"
+    title = f"{head}: {g.number_of_nodes()} nodes, {len(facts)} facts"
+    if sel.limited:
+        title += f"\n({sel.notice})"
+    return title
 
 
 def _layout(g: nx.MultiDiGraph) -> dict:
