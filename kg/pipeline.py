@@ -8,6 +8,8 @@ in memory at once.
 Given ``on_error``, an exception while parsing or extracting one document costs only
 that document: it is reported as a :class:`~kg.errors.DocumentError` naming the stage
 that failed, and the other documents go on. Without it, exceptions propagate.
+
+With ``workers`` or ``dask``, :mod:`kg.parallel` runs the same batches in other processes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -46,33 +49,80 @@ def extract(
     batch_size: int = DEFAULT_BATCH_SIZE,
     extractors: Sequence[Extractor | str] | None = None,
     on_error: OnError | None = None,
+    workers: int = 1,
+    dask: str | Any | None = None,
 ) -> Iterator[Extraction]:
-    """Parse and extract every document, yielding one Extraction each.
+    """Parse and extract every document, yielding one Extraction each, in input order.
 
     ``extractors`` replaces the project's extractors (``kg.extract.EXTRACTORS``): registered
     names (``["position", "event"]``, ordered by what each requires) or extractor callables,
     run in their order. With ``on_error``, a document that fails is passed to it and skipped.
+
+    ``workers=N`` (N > 1) extracts in N worker processes of this machine, ``dask`` (a Dask
+    scheduler address such as ``"tcp://10.0.0.5:8786"``, or a ``distributed.Client``) on a
+    Dask cluster: see :mod:`kg.parallel`. The extractions and errors are the same as here.
+    Bad ``workers`` or ``dask`` values raise :class:`~kg.errors.InputError` at once.
     """
+    if type(workers) is not int or workers != 1 or dask is not None:
+        from kg.parallel import extract_parallel  # the workers' machinery, only when asked
+
+        return extract_parallel(
+            documents,
+            min_confidence=min_confidence,
+            nlp=nlp,
+            batch_size=batch_size,
+            extractors=extractors,
+            on_error=on_error,
+            workers=workers,
+            dask=dask,
+        )
+    return _extract_serial(documents, min_confidence, nlp, batch_size, extractors, on_error)
+
+
+def _extract_serial(
+    documents: Iterable[Document],
+    min_confidence: float,
+    nlp: Language | None,
+    batch_size: int,
+    extractors: Sequence[Extractor | str] | None,
+    on_error: OnError | None,
+) -> Iterator[Extraction]:
     nlp = nlp or build_nlp()
+    tools = make_tools(extractors)
+    for batch in minibatch(documents, batch_size):
+        yield from extract_batch(nlp, batch, tools, min_confidence, on_error)
+
+
+def make_tools(extractors: Sequence[Extractor | str] | None) -> _Tools:
+    """What extraction needs besides the spaCy pipeline, loaded once per process."""
     gazetteer = Gazetteer.load()
-    tools = _Tools(
+    return _Tools(
         gazetteer=gazetteer,
         resolver=MentionResolver(gazetteer),
         lex=lexicon(),
         extractors=_extractors(extractors),
     )
-    for batch in minibatch(documents, batch_size):
-        for document, doc in _parse(nlp, batch, on_error):
-            stage = _Stage()
-            if on_error is None:
-                yield _extract_one(doc, document, tools, min_confidence, stage)
-                continue
-            try:
-                extraction = _extract_one(doc, document, tools, min_confidence, stage)
-            except Exception as exc:
-                on_error(DocumentError.from_exception(document.id, stage.name, exc))
-                continue
-            yield extraction
+
+
+def extract_batch(
+    nlp: Language,
+    batch: list[Document],
+    tools: _Tools,
+    min_confidence: float,
+    on_error: OnError | None,
+) -> Iterator[Extraction]:
+    """One batch parsed with one ``nlp.pipe`` and extracted, document by document."""
+    for document, doc in _parse(nlp, batch, on_error):
+        stage = _Stage()
+        if on_error is None:
+            yield _extract_one(doc, document, tools, min_confidence, stage)
+            continue
+        try:
+            extraction = _extract_one(doc, document, tools, min_confidence, stage)
+        except Exception as exc:
+            on_error(DocumentError.from_exception(document.id, stage.name, exc))
+            continue
+        yield extraction
 
 
 def _extractors(given: Sequence[Extractor | str] | None) -> tuple[Extractor, ...]:
