@@ -250,8 +250,12 @@ def query_command(
     if fmt not in FORMATS:
         raise QueryError(f"unknown output format {fmt!r}: expected one of {', '.join(FORMATS)}")
     check_query(sparql, name=label, allow_service=allow_service)
-    store = to_store(KnowledgeGraph.load(graph).dataset)
-    result = _run(store, sparql, label, timeout, max_rows)
+    loaded = KnowledgeGraph.open(graph)  # a store opened in place, a file read once
+    try:
+        with loaded.oxigraph() as store:
+            result = _run(store, sparql, label, timeout, max_rows)
+    finally:
+        loaded.close()
     out.write(format_result(result, fmt))
     if result.truncated:
         out.flush()

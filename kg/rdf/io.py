@@ -192,13 +192,33 @@ def open_store(path: str | Path) -> ox.Store:
 def _read_store(path: Path) -> list[Quad]:
     if path.is_dir() and not any(path.iterdir()):
         return []
-    store = open_store(path)
+    from kg.rdf.store import reading
+
     try:
-        return [from_ox_quad(q) for q in store.quads_for_pattern(None, None, None, None)]
+        with reading(path) as store:
+            return [from_ox_quad(q) for q in store.quads_for_pattern(None, None, None, None)]
     except OSError as exc:
         raise InputError(str(path), f"cannot read graph store: {exc}") from exc
-    finally:
-        del store
+
+
+def load_file_store(path: str | Path) -> ox.Store:
+    """A graph file loaded once into an in-memory Oxigraph store (``InputError`` if it cannot
+    be read); queries then run on it directly."""
+    path = Path(path)
+    _file_format(path)
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    fmt = OX_FORMATS[path.suffix.lower()]
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(path), format=fmt)
+    except (SyntaxError, ValueError) as exc:
+        detail = " ".join(str(exc).split())[:300]
+        name = FILE_FORMATS[path.suffix.lower()]
+        raise InputError(str(path), f"not a valid {name} file: {detail}") from exc
+    except OSError as exc:
+        raise InputError(str(path), f"cannot read: {exc.strerror or exc}") from exc
+    return store
 
 
 # --- writing --------------------------------------------------------------------
@@ -407,6 +427,7 @@ __all__ = [
     "graph_exists",
     "is_store_path",
     "iter_quads",
+    "load_file_store",
     "merge_documents",
     "merge_parts",
     "open_store",
