@@ -230,7 +230,7 @@ def _around(g, centre, depth, top, total, filters) -> Selection:
     kept = ranked[:top] if top else ranked
     label = g.nodes[centre].get("label", centre)
     hops = "hop" if depth == 1 else "hops"
-    notice = f"kept the {len(kept)} entities within {depth} {hops} of {label}"
+    notice = f"kept the {len(kept):,} entities within {depth} {hops} of {label}"
     if len(kept) < len(ranked):
         notice += f" (the nearest and most connected of {len(ranked)}; raise the limit to see more)"
     return Selection(
@@ -254,14 +254,14 @@ def _most_connected(g, top, total, filters, filtered: bool) -> Selection:
     left_out = total - len(kept)
     if len(kept) < len(ranked):
         notice = (
-            f"kept the {len(kept)} most connected of {total:,} entities "
+            f"kept the {len(kept):,} most connected of {total:,} entities "
             f"({len(ranked):,} take part in a shown fact); focus on an entity or raise "
             "the limit to see others"
         )
     elif left_out:
-        notice = f"kept all {len(kept)} entities with a fact; {left_out:,} without one left out"
+        notice = f"kept all {len(kept):,} entities with a fact; {left_out:,} without one left out"
     else:
-        notice = f"kept all {len(kept)} entities"
+        notice = f"kept all {len(kept):,} entities"
     return Selection(
         g.subgraph(kept).copy(),
         None,

@@ -103,12 +103,12 @@ def timeline_figure(
     counts = Counter(a for e in events for _r, a in e.actors)
     ranked = sorted(counts, key=lambda a: (a != sel.centre, -counts[a], _label(g, a), a))
     chosen = set(ranked[:limit])
-    first: dict[str, date] = {}
+    first: dict[str, int] = {}
     for e in events:
         for _r, a in e.actors:
-            first.setdefault(a, e.day)
-    # In order of first appearance: the actors of one event sit on neighbouring rows.
-    rows = sorted(chosen, key=lambda a: (a != sel.centre, first[a], _label(g, a), a))
+            first.setdefault(a, len(first))
+    # In order of first appearance (agents first): an event's actors sit on neighbouring rows.
+    rows = sorted(chosen, key=lambda a: (a != sel.centre, first[a]))
     shown = [e for e in events if any(a in chosen for _r, a in e.actors)]
     where = f"around {g.nodes[sel.centre]['label']}" if sel.centre else "in the graph"
     notice = f"{len(shown)} dated events {where} on {len(rows)} actors' rows"
