@@ -4,6 +4,7 @@ import kg
 graph = kg.build("articles/").graph        # a path, a list of paths, or none: the samples
 rows = graph.query("positions")            # a competency query, or any SPARQL
 kg.draw(graph, "diagram.png", focus="South Korea")
+kg.show(graph, focus="South Korea")         # the interactive view, inline in Jupyter
 """
 
 from __future__ import annotations
@@ -49,6 +50,14 @@ def draw(graph: KnowledgeGraph | str | Path, out: str | Path, **options: Any) ->
         raise MissingDependencyError(exc.name.split(".")[0], "drawing a diagram") from exc
 
 
+def show(graph: KnowledgeGraph | str | Path, **options: Any) -> Any:
+    """The interactive view of a graph, shown inline by Jupyter; options as ``kg draw``
+    (``focus``, ``depth``, ``kinds``, ``since``, ``until``, ``top``) and ``height``."""
+    from kg.explore import show as _show
+
+    return _show(_graph(graph), **options)
+
+
 def to_networkx(graph: KnowledgeGraph | str | Path) -> Any:
     """The graph as a ``networkx.MultiDiGraph`` of entities and facts."""
     return _graph(graph).to_networkx()
@@ -72,6 +81,7 @@ __all__ = [
     "draw",
     "load",
     "query",
+    "show",
     "to_networkx",
     "write_graphml",
     "__version__",
