@@ -1,13 +1,18 @@
 """Predicative roles ("X became prime minister", "was sworn in as", "the current president
-is X"): the rules of ``kg/data/patterns/positions.json`` (see ``kg.extract.rules``)."""
+is X", "the assembly, headed by X"): the rules of ``kg/data/patterns/positions.json`` (see
+``kg.extract.rules``).
+
+Each match names ``holder``; either ``role`` (a title noun whose modifiers, 'of Y' and
+possessive give the role words and the jurisdiction) or ``verb`` and ``body`` (the verb of
+``role_clause_verbs`` names the role, the body is the jurisdiction)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
-from kg.extract.rules import Rule, rule_set
+from kg.extract.rules import Match, Rule, rule_set
 
 FILE = "positions"
 
@@ -16,7 +21,6 @@ def rules() -> tuple[Rule, ...]:
     return rule_set(FILE).rules
 
 
-def matches(doc: Doc) -> Iterator[tuple[Rule, Token, Token]]:
-    """(rule, holder token, role token) for every match, in document order."""
-    for match in rule_set(FILE).matches(doc):
-        yield match.rule, match["holder"], match["role"]
+def matches(doc: Doc) -> Iterator[Match]:
+    """Every match of the position rules, in document order."""
+    yield from rule_set(FILE).matches(doc)

@@ -29,9 +29,8 @@ from kg.resolve.mentions import Mention, clean_name, entity_from_gazetteer
 # How far before 'respectively' its titles and names may stand, in tokens.
 _RESPECTIVELY_WINDOW = 80
 
-_LINKERS = {"of", "for", "at", "to", "in"}
-_DETS = {"the", "a", "an", "its", "their", "his", "her"}
-_HYPHENS = {"-", "–", "‑"}
+_HYPHENS = {"-", "–", "‑"}  # characters, not words
+_POSSESSIVES = {"'s", "’s"}
 
 
 _VOCAB: dict[int, tuple] = {}
@@ -44,7 +43,7 @@ def _vocab(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], tuple[tuple[st
     words = {w for h in heads for w in h.replace("-", " - ").split()}
     words |= {w for m in lex.words("role_modifiers") for w in m.split()}
     words |= {h + "s" for h in heads if " " not in h}
-    words |= {"counterpart", "counterparts"}
+    words |= lex.words("role_counterpart_nouns")
     words -= {"of", "the", "and", "for", "-"}
     head_seqs = tuple(
         sorted((tuple(h.replace("-", " - ").split()) for h in heads), key=len, reverse=True)
@@ -64,6 +63,18 @@ class PositionExtractor:
         self.envoys = ctx.lex.words("envoy_heads")
         self.body_words = ctx.lex.words("role_body_words")
         self.prefix_heads = ctx.lex.words("role_prefix_heads")
+        words_of = ctx.lex.words
+        self.linkers = words_of("role_linkers")
+        self.of_linkers = words_of("role_of_linkers")
+        self.dets = words_of("role_determiners")
+        self.counterparts = words_of("role_counterpart_nouns")
+        self.counterpart_linkers = words_of("role_counterpart_linkers")
+        self.to_heads = words_of("role_to_heads")
+        self.honorifics = words_of("role_honorifics")
+        self.copulas = words_of("role_copulas")
+        self.past = words_of("role_past_markers")
+        self.country_nouns = words_of("reference_country_nouns")
+        self.relatives = words_of("role_relative_pronouns")
         persons = [m for m in _unique_mentions(ctx) if m.entity.cls == "Person"]
         previous: tuple[Mention, str | None] | None = None
         for mention in persons:
@@ -81,18 +92,24 @@ class PositionExtractor:
 
     def _predicative(self, ctx: DocContext) -> Iterator[Position]:
         """'X became Chile's foreign minister', 'who succeeded him as prime minister'."""
-        for rule, holder, role_token in position_patterns.matches(ctx.doc):
-            if holder.lower_ in {"who", "that"} and holder.head.dep_ == "relcl":
+        for match in position_patterns.matches(ctx.doc):
+            rule, holder = match.rule, match["holder"]
+            if holder.lower_ in self.relatives and holder.head.dep_ == "relcl":
                 holder = holder.head.head  # "Y, who succeeded him as ..."
             mention = ctx.found.mention_at(holder)
             if mention is None or mention.entity.cls != "Person":
                 continue
+            body = match.get("body")
+            if body is not None:
+                yield from self._heads_body(ctx, match, mention, body)
+                continue
+            role_token = match["role"]
             if role_token.lower_ not in self.words:
                 continue
             doc = ctx.doc
             tokens = [t for t in doc[role_token.left_edge.i : role_token.i + 1] if t.dep_ != "det"]
             for child in role_token.children:
-                if child.dep_ == "prep" and child.lower_ in {"of", "for"}:
+                if child.dep_ == "prep" and child.lower_ in self.of_linkers:
                     tokens.extend(doc[child.i : child.right_edge.i + 1])
             mode = modality(role_token.head, ctx.lex)
             sent = role_token.sent
@@ -117,6 +134,28 @@ class PositionExtractor:
                     evidence=[ctx.evidence(sent, final)],
                 )
 
+    def _heads_body(
+        self, ctx: DocContext, match, mention: Mention, body: Token
+    ) -> Iterator[Position]:
+        """'the assembly, headed by X', 'X chairs the council': the verb names the role."""
+        verb = match["verb"]
+        role = ctx.lex.raw["role_clause_verbs"].get(verb.lemma_)
+        jurisdiction = ctx.refer(body)
+        if role is None or jurisdiction is None or jurisdiction.cls not in ACTOR_CLASSES:
+            return
+        final = scaled(match.rule.confidence, modality(verb, ctx.lex))
+        if final is None:
+            return
+        sent = verb.sent
+        ctx.roles.setdefault(mention.entity.key, []).append((role, jurisdiction.key))
+        yield Position(
+            holder=ctx.use(mention.entity, sent),
+            jurisdiction=ctx.use(jurisdiction, sent),
+            roles={role},
+            observed_on=ctx.date,
+            evidence=[ctx.evidence(sent, final)],
+        )
+
     def _respectively(self, ctx: DocContext, marker: Token) -> Iterator[Position]:
         """'his Greek, Cypriot and French counterparts, A, B and C, respectively': the
         n-th name holds the title for the n-th country."""
@@ -128,7 +167,7 @@ class PositionExtractor:
             if noun.tag_ not in {"NNS", "NNPS"}:
                 continue
             role = noun.lower_[:-1] if noun.lower_.endswith("s") else noun.lower_
-            if role not in self.heads and role != "counterpart":
+            if role not in self.heads and noun.lower_ not in self.counterparts:
                 continue
             left = doc[max(first, noun.left_edge.i) : noun.i]
             places = ctx.entities_in((t for t in left if noun.is_ancestor(t)), {"Country"})
@@ -139,7 +178,7 @@ class PositionExtractor:
                         people.append(m)
             if len(places) < 2 or len(places) != len(people):
                 continue
-            if role == "counterpart":
+            if noun.lower_ in self.counterparts:
                 role = self._counterpart_role(ctx, people[0])
                 if role is None:
                     continue
@@ -178,7 +217,7 @@ class PositionExtractor:
             prev_mention = previous[0]
             prev_roles = ctx.roles.get(prev_mention.entity.key, [])
             between = span.doc[prev_mention.span.end : span.start]
-            others = any(t.lower_ in {"counterpart", "counterparts"} for t in between)
+            others = any(t.lower_ in self.counterparts for t in between)
             if prev_roles and prev_mention.span.root == span.root.head and not others:
                 results.append((prev_roles[-1][0], right_of, 0.85 if right_of else 0.0))
         out: dict[tuple[str, str], float] = {}
@@ -219,8 +258,12 @@ class PositionExtractor:
     def _left_phrase(self, ctx: DocContext, span: Span) -> list[Token]:
         doc = span.doc
         tokens: list[Token] = []
-        i = span.start - 1
         sent_start = span.sent.start
+        i = span.start - 1
+        # "Finance Minister Dr. X", "Department Director Maj. Gen. X": honorifics and ranks
+        # stand between a title and the name and are part of neither
+        while i >= sent_start and self._honorific(ctx, doc[i]):
+            i -= 1
         # "The Italian foreign minister, Luigi Di Maio, joined": a title set off by commas
         if (
             i - 1 >= sent_start
@@ -232,14 +275,15 @@ class PositionExtractor:
         while i >= sent_start:
             token = doc[i]
             entity = ctx.entity(token)
+            before = doc[i - 1] if i - 1 >= sent_start else None
             if entity is not None and entity.cls == "Person":
                 break
             if (
                 token.lower_ == "and"
                 and tokens
-                and i - 1 >= sent_start
-                and doc[i - 1].lower_ in self.words
-                and ctx.entity(doc[i - 1]) is None
+                and before is not None
+                and before.lower_ in self.words
+                and ctx.entity(before) is None
             ):
                 tokens.append(token)  # "trade and industry commissioner"
             elif (
@@ -249,16 +293,21 @@ class PositionExtractor:
                 or token.text in _HYPHENS
             ):
                 tokens.append(token)
-            elif token.text in {"'s", "’s"} and i > sent_start and ctx.entity(doc[i - 1]):
+            elif token.text in _POSSESSIVES and before is not None and ctx.entity(before):
                 tokens.append(token)
-            elif token.lower_ in {"of", "to", "for"} and tokens and tokens[-1].lower_ not in {"of"}:
-                if token.lower_ == "to" and doc[i - 1].lower_ not in self.envoys:
-                    break
+            elif (
+                token.lower_ in self.dets
+                and tokens
+                and before is not None
+                and before.lower_ in self.linkers | self.counterpart_linkers
+            ):
+                tokens.append(token)  # "Director of the Office of the King X"
+            elif self._linked(token, before, tokens):
                 tokens.append(token)
             else:
                 break
             i -= 1
-        if i >= sent_start and tokens and self._past(ctx, doc, i):
+        if i >= sent_start and tokens and self._past(doc, i):
             # "Former Chilean foreign minister X": not held now; but "late on Monday,
             # President X" and "then President X said" are about time, not the title
             inside = {t.i for t in tokens} | set(range(span.start, span.end))
@@ -266,31 +315,53 @@ class PositionExtractor:
                 return []
         tokens.reverse()
         while tokens and (
-            tokens[0].lower_ in {"and", "of", "to", "for", "'s", "’s"} or tokens[0].text in _HYPHENS
+            tokens[0].lower_ in self.linkers | self.counterpart_linkers
+            or tokens[0].lower_ == "and"
+            or tokens[0].lower_ in self.dets
+            or tokens[0].text in _POSSESSIVES
+            or tokens[0].text in _HYPHENS
         ):
             tokens.pop(0)
         return tokens
 
-    @staticmethod
-    def _past(ctx: DocContext, doc, i: int) -> bool:
+    def _linked(self, token: Token, before: Token | None, tokens: list[Token]) -> bool:
+        """A preposition inside a title read right to left: 'minister of', 'ambassador to',
+        'adviser to', 'counterpart from'."""
+        if not tokens or before is None or tokens[-1].lower_ in self.of_linkers:
+            return False
+        lower = token.lower_
+        if lower in self.of_linkers:
+            return True
+        if lower == "to":
+            return before.lower_ in self.to_heads
+        return lower in self.counterpart_linkers and before.lower_ in self.counterparts
+
+    def _honorific(self, ctx: DocContext, token: Token) -> bool:
+        """'Dr', 'Sheikh', 'Maj. Gen.': a form of address or a rank, not a name nor a role."""
+        if ctx.entity(token) is not None and ctx.entity(token).cls == "Person":
+            return False
+        return token.lower_ in self.honorifics or token.lower_ + "." in self.honorifics
+
+    def _past(self, doc, i: int) -> bool:
         """A temporal-status word ends at token ``i``: 'former', 'the late', 'soon-to-be'."""
-        markers = ctx.lex.words("role_past_markers")
-        if doc[i].lower_ in markers:
+        if doc[i].lower_ in self.past:
             return True
         # "soon-to-be", "would-be": the tokens before the last hyphenated part
         j = i
         while j > doc[i].sent.start and (doc[j - 1].text in _HYPHENS or doc[j].text in _HYPHENS):
             j -= 1
-        return doc[j : i + 1].text.lower().replace(" ", "") in markers
+        return doc[j : i + 1].text.lower().replace(" ", "") in self.past
 
     def _title_ends_at(self, ctx: DocContext, doc, i: int) -> bool:
         """'the Deputy Minister of Foreign Affairs, X,' / 'his Mexican counterpart, X,': a
         title phrase, set off by a comma, ends at token ``i``."""
-        stop = max(doc[i].sent.start, i - 10)
+        stop = max(doc[i].sent.start, i - 12)
         while i >= stop:
             token = doc[i]
             entity = ctx.entity(token)
-            if token.lower_ in self.heads or token.lower_ == "counterpart":
+            if token.lower_ in self.heads or (
+                token.lower_ in self.counterparts and token.tag_ not in {"NNS", "NNPS"}
+            ):
                 return True
             if token.tag_ in {"NNS", "NNPS"} and token.lower_.rstrip("s") in self.words:
                 return False  # "their counterparts, A, B and C": a list, not one title
@@ -299,7 +370,10 @@ class PositionExtractor:
             if not (
                 entity is not None
                 or token.lower_ in self.words
-                or token.lower_ in {"of", "and", "to", "for", "'s", "’s"}
+                or token.lower_ in self.linkers | self.counterpart_linkers
+                or token.lower_ in self.dets
+                or token.lower_ == "and"
+                or token.text in _POSSESSIVES
                 or token.text in _HYPHENS
             ):
                 return False
@@ -312,7 +386,7 @@ class PositionExtractor:
         """Split a title phrase into (role, jurisdiction) pairs at each role head."""
         if not tokens:
             return
-        if any(t.lower_ in ctx.lex.words("role_past_markers") for t in tokens):
+        if any(t.lower_ in self.past for t in tokens):
             return
         role_words: list[str] = []
         jurisdiction: Entity | None = None
@@ -321,8 +395,12 @@ class PositionExtractor:
             token = tokens[i]
             entity = ctx.entity(token)
             if token.lower_ == "to":
-                # "Chile's ambassador to Peru": Peru receives, Chile sends
+                # "Chile's ambassador to Peru": Peru receives, Chile sends; "adviser to the
+                # president": the one advised is part of the role, not another title
                 i += 1
+                while i < len(tokens) and tokens[i].lower_ in self.dets:
+                    i += 1
+                i += self._head_at(tokens, i)
                 while i < len(tokens) and ctx.entity(tokens[i]) is not None:
                     i += 1
                 continue
@@ -340,20 +418,25 @@ class PositionExtractor:
             match = self._head_at(tokens, i)
             if match:
                 role_words.extend(t.lower_ for t in tokens[i : i + match])
-                i = self._portfolio(ctx, tokens, i + match, role_words)
+                i, place = self._portfolio(ctx, tokens, i + match, role_words)
                 nxt = tokens[i] if i < len(tokens) else None
                 if all(w in self.prefix_heads for w in role_words) and nxt is not None:
                     continue  # "deputy foreign minister", "vice president"
+                linked, place = self._linked_place(ctx, tokens, i, role_words, place)
+                if place is not None:
+                    # "Minister of Trade of Peru", "the rector of the University of Lagos"
+                    jurisdiction = place
+                    i = linked
+                    nxt = tokens[i] if i < len(tokens) else None
+                    if nxt is None or nxt.lower_ == "and" or self._head_at(tokens, i):
+                        role = self._role(ctx, role_words)
+                        if role:
+                            yield role, jurisdiction
+                        role_words = []
+                        jurisdiction = None
+                        i += 1 if nxt is not None and nxt.lower_ == "and" else 0
+                        continue
                 if "of" in role_words[1:] or "for" in role_words[1:]:
-                    # "Minister of Trade of Peru": the country after the portfolio
-                    if nxt is not None and nxt.lower_ == "of" and i + 1 < len(tokens):
-                        place = ctx.entity(tokens[i + 1])
-                        if place is not None and place.cls != "Person":
-                            jurisdiction = place
-                            i += 1
-                            while i < len(tokens) and ctx.entity(tokens[i]) is place:
-                                i += 1
-                            nxt = tokens[i] if i < len(tokens) else None
                     if nxt is None or nxt.lower_ == "and":
                         role = self._role(ctx, role_words)
                         if role:
@@ -368,7 +451,7 @@ class PositionExtractor:
                         jurisdiction = None
                     role_words = []
                 continue
-            if token.lower_ in {"and"} and not role_words:
+            if token.lower_ == "and" and not role_words:
                 i += 1
                 continue
             if token.lower_ == "and" and self._ends_with_head(role_words):
@@ -380,7 +463,7 @@ class PositionExtractor:
                 role_words = []
                 i += 1
                 continue
-            if token.lower_ not in {"'s", "’s", "of"}:
+            if token.text not in _POSSESSIVES and token.lower_ not in self.of_linkers:
                 role_words.append(token.lower_)
             i += 1
         if role_words and self._ends_with_head(role_words):
@@ -388,17 +471,56 @@ class PositionExtractor:
             if role:
                 yield role, jurisdiction
 
+    def _linked_place(
+        self,
+        ctx: DocContext,
+        tokens: list[Token],
+        i: int,
+        role_words: list[str],
+        place: Entity | None,
+    ) -> tuple[int, Entity | None]:
+        """'... of (the) Y' right after a role: Y is its jurisdiction ('the chancellor of
+        the republic': the story's country). Returns where the phrase ends and Y."""
+        if place is not None or i + 1 >= len(tokens):
+            return i, place
+        linker = tokens[i].lower_
+        counterpart = role_words[-1] in self.counterparts
+        if linker not in (self.counterpart_linkers if counterpart else self.of_linkers):
+            return i, None
+        j = i + 1
+        while j < len(tokens) and tokens[j].lower_ in self.dets:
+            j += 1
+        if j >= len(tokens):
+            return i, None
+        found = ctx.entity(tokens[j])
+        if found is not None and found.cls != "Person":
+            while j < len(tokens) and ctx.entity(tokens[j]) is found:
+                j += 1
+            return j, found
+        if found is None and tokens[j].lower_ in self.country_nouns and j > i + 1:
+            if self.story is not None:
+                return j + 1, self.story
+        return i, None
+
     def _portfolio(
         self, ctx: DocContext, tokens: list[Token], i: int, role_words: list[str]
-    ) -> int:
+    ) -> tuple[int, Entity | None]:
         """'minister of foreign affairs', 'minister for trade and industry': the portfolio
-        words after a head join the role; an entity after 'of' is the jurisdiction."""
-        if i + 1 >= len(tokens) or tokens[i].lower_ not in {"of", "for"}:
-            return i
+        words after a head join the role. A demonym among them ('Minister for Indigenous
+        Australians') is part of the portfolio and names the jurisdiction too."""
+        if i + 1 >= len(tokens) or tokens[i].lower_ not in self.of_linkers:
+            return i, None
         j = i + 1
         words: list[str] = []
+        place: Entity | None = None
         while j < len(tokens):
             token = tokens[j]
+            mention = ctx.found.mention_at(token)
+            if mention is not None and mention.kind == "demonym" and words:
+                words.append(token.lower_)
+                place = mention.entity
+                j += 1
+                continue
             if ctx.entity(token) is not None or self._head_at(tokens, j):
                 break
             if token.lower_ == "and" and words and j + 1 < len(tokens):
@@ -407,24 +529,24 @@ class PositionExtractor:
                     j += 1
                     continue
                 break
-            if token.lower_ not in self.words or token.lower_ in {"of", "for"}:
+            if token.lower_ not in self.words or token.lower_ in self.of_linkers:
                 break
             words.append(token.lower_)
             j += 1
         if not words or words[-1] == "and":
-            return i
+            return i, None
         role_words.extend([tokens[i].lower_, *words])
-        return j
+        return j, place
 
     def _head_at(self, tokens: list[Token], i: int) -> int:
+        """The length of the role head ('minister', 'minister counselors') at ``i``, or 0."""
         lowered = [t.lower_ for t in tokens]
         for seq in self.head_seqs:
             n = len(seq)
-            if tuple(lowered[i : i + n]) == seq:
+            found = tuple(lowered[i : i + n])
+            if len(found) == n and found[:-1] == seq[:-1] and found[-1] in (seq[-1], seq[-1] + "s"):
                 return n
-            if n == 1 and i < len(lowered) and lowered[i] == seq[0] + "s":
-                return 1
-        if i < len(lowered) and lowered[i] in {"counterpart", "counterparts"}:
+        if i < len(lowered) and lowered[i] in self.counterparts:
             return 1
         return 0
 
@@ -434,12 +556,12 @@ class PositionExtractor:
 
     def _role(self, ctx: DocContext, words: list[str]) -> str | None:
         drop = ctx.lex.words("role_drop_modifiers")
-        words = [w for w in words if w not in drop and w not in _DETS]
+        words = [w for w in words if w not in drop and w not in self.dets]
         text = " ".join(words).replace(" - ", "-").replace(" -", "-").replace("- ", "-")
         text = text.replace("long-serving ", "")
         if not text:
             return None
-        if text in {"counterpart", "counterparts"}:
+        if text in self.counterparts:
             return "counterpart"
         if text.endswith("s") and text[:-1] in self.heads:
             text = text[:-1]
@@ -448,9 +570,8 @@ class PositionExtractor:
             return f"{first} {ctx.lex.standard_role(rest)}"  # "deputy minister of trade"
         if text.endswith("presidents"):
             text = text[:-1]
-        if text in {"official", "deputy", "representative", "officials", "leader", "head", "chief"}:
-            if text != "leader" and text != "head" and text != "chief":
-                return None
+        if text in ctx.lex.words("role_too_vague"):
+            return None
         return ctx.lex.standard_role(text)
 
     # -- after the name ------------------------------------------------------
@@ -467,13 +588,13 @@ class PositionExtractor:
         doc = span.doc
         i = span.end
         end = span.sent.end
-        if i < end and doc[i].lemma_ in {"be", "become", "remain"} and doc[i].dep_ != "aux":
+        if i < end and doc[i].lemma_ in self.copulas and doc[i].dep_ != "aux":
             return self._relative_clause(ctx, doc, i, end)  # "X was the deputy commander of Y"
         if i + 2 < end and doc[i].lower_ == "of" and ctx.entity(doc[i + 1]) is not None:
             # "President Bola Tinubu of Nigeria, who chairs the bloc"
             mention = ctx.found.mention_at(doc[i + 1])
             i = mention.span.end if mention is not None else i
-            if i + 1 < end and doc[i].text == "," and doc[i + 1].lower_ == "who":
+            if i + 1 < end and doc[i].text == "," and doc[i + 1].lower_ in self.relatives:
                 return self._relative_clause(ctx, doc, i + 2, end)
             return None
         if i >= end or doc[i].text != ",":
@@ -481,9 +602,9 @@ class PositionExtractor:
         i += 1
         if i + 1 < end and doc[i].like_num and doc[i + 1].text == ",":
             i += 2  # "X, 77, leader of Y": the age stands between name and title
-        if i < end and doc[i].lower_ == "who":
+        if i < end and doc[i].lower_ in self.relatives:
             return self._relative_clause(ctx, doc, i + 1, end)
-        if i < end and doc[i].lower_ in _DETS:
+        if i < end and doc[i].lower_ in self.dets:
             i += 1
         role_tokens: list[Token] = []
         before: list[Entity] = []
@@ -495,6 +616,8 @@ class PositionExtractor:
             if entity is not None:
                 if not before or before[-1] is not entity:
                     before.append(entity)
+            elif token.lower_ in self.past:
+                return None
             elif token.lower_ in self.words or token.text in _HYPHENS:
                 role_tokens.append(token)
             elif (
@@ -503,9 +626,11 @@ class PositionExtractor:
                 and self._head_at(list(doc[i - len(role_tokens) : end]), len(role_tokens) - 1) > 1
             ):
                 role_tokens.append(token)
-            elif token.text in {"'s", "’s"} or (token.pos_ == "ADJ" and not role_tokens):
-                if token.lower_ in ctx.lex.words("role_past_markers"):
-                    return None
+            elif token.text in _POSSESSIVES:
+                pass
+            elif token.pos_ in {"ADJ", "NOUN"} and token.is_lower and not before:
+                # "an international relations professor at Y": plain modifiers of the title
+                role_tokens.append(token)
             else:
                 break
             i += 1
@@ -514,29 +639,34 @@ class PositionExtractor:
         role = self._role(ctx, [t.lower_ for t in role_tokens])
         if role is None or role == "counterpart":
             return None
+        if self._person_follows(ctx, doc, i, end):
+            return None  # "A, Director of the Office B": B's title, not A's
         jurisdiction = before[-1] if before else None
-        if i < end and doc[i].lower_ in _LINKERS:
+        if i < end and doc[i].lower_ in self.linkers:
             after = self._entity_phrase(ctx, doc, i + 1, end)
             if after is not None:
                 jurisdiction = after
         return role, jurisdiction
 
+    def _person_follows(self, ctx: DocContext, doc, i: int, end: int) -> bool:
+        """A person is named before the next comma: the phrase is that person's title."""
+        while i < end and doc[i].text not in {",", ";", "(", "—", "–"}:
+            entity = ctx.entity(doc[i])
+            if entity is not None and entity.cls == "Person":
+                return True
+            i += 1
+        return False
+
     def _relative_clause(
         self, ctx: DocContext, doc, i: int, end: int
     ) -> tuple[str, Entity | None] | None:
         """', who heads Y' / ', who is the president of Y'."""
-        if i < end and doc[i].lemma_ in {"head", "lead", "chair", "run", "command"}:
-            role = {
-                "head": "head",
-                "lead": "leader",
-                "chair": "chair",
-                "run": "head",
-                "command": "commander",
-            }[doc[i].lemma_]
-            return role, self._entity_phrase(ctx, doc, i + 1, end)
-        if i < end and doc[i].lemma_ in {"be", "become", "remain"}:
+        clause_roles = ctx.lex.raw["role_clause_verbs"]
+        if i < end and doc[i].lemma_ in clause_roles:
+            return clause_roles[doc[i].lemma_], self._entity_phrase(ctx, doc, i + 1, end)
+        if i < end and doc[i].lemma_ in self.copulas:
             j = i + 1
-            if j < end and doc[j].lower_ in _DETS:
+            if j < end and doc[j].lower_ in self.dets:
                 j += 1
             role_tokens = []
             while j < end and (doc[j].lower_ in self.words or doc[j].text in _HYPHENS):
@@ -546,7 +676,7 @@ class PositionExtractor:
                 role_tokens
                 and self._ends_with_head(role_tokens)
                 and j < end
-                and doc[j].lower_ in _LINKERS
+                and doc[j].lower_ in self.linkers
             ):
                 role = self._role(ctx, role_tokens)
                 if role:
@@ -560,7 +690,7 @@ class PositionExtractor:
         organisation of its own.
         """
         start = i
-        while start < end and doc[start].lower_ in _DETS:
+        while start < end and doc[start].lower_ in self.dets:
             start += 1
         stop = start
         while (
@@ -595,7 +725,7 @@ class PositionExtractor:
             entity = ctx.entity(token)
             if entity is not None and entity.cls in ACTOR_CLASSES:
                 last = entity
-            elif token.lower_ in _DETS or token.text in {"'s", "’s"} or (entity is not None):
+            elif token.lower_ in self.dets or token.text in _POSSESSIVES or (entity is not None):
                 pass
             elif last is None and (referred := ctx.refer(token)) is not None:
                 if referred.cls in ACTOR_CLASSES:
@@ -657,12 +787,7 @@ class PositionExtractor:
                     return ctx.found.entities.get(previous[1]), 0.75
         node = mention.span.root
         for _ in range(3):
-            if node.dep_ == "dobj" and node.head.lemma_ in {
-                "send",
-                "dispatch",
-                "appoint",
-                "nominate",
-            }:
+            if node.dep_ == "dobj" and node.head.lemma_ in ctx.lex.words("role_sender_verbs"):
                 # "the United States sent Secretary of State Mike Pompeo": he serves the sender
                 verb = node.head
                 subjects = [c for c in verb.children if c.dep_ == "nsubj"]
@@ -681,14 +806,36 @@ class PositionExtractor:
             spell = ctx.found.leaders[mention.entity.key]
             if spell.role in (None, role) or role in ctx.lex.words("head_of_state_roles"):
                 return country, 0.75
+        if story and not unknown_place:
+            side = self._side_country(ctx, mention.span.sent)
+            if side is not None:
+                return side, 0.7
         found = _officeholder_jurisdiction(ctx, mention.entity, role)
         if found[0] is not None or not story or unknown_place or self.story is None:
             return found
         heads = ctx.lex.words("state_role_heads")
-        if role in heads or role.rsplit(" ", 1)[-1] in heads:
+        if role in heads or any(w in heads for w in role.split()):
             # "Planning Minister X" in a story about one country: most likely its minister
             return self.story, 0.6
         return None, 0.0
+
+    def _side_country(self, ctx: DocContext, sent: Span) -> Entity | None:
+        """'On the Jordanian side, Prime Minister X ...', 'the Iranian delegation included
+        Foreign Minister X': the one country a sentence assigns its people to."""
+        key = ("position-side", sent.start)
+        if key in ctx.memo:
+            return ctx.memo[key]  # type: ignore[return-value]
+        sides = ctx.lex.words("role_side_nouns")
+        found: dict[str, Entity] = {}
+        for token in sent:
+            if token.lemma_ in sides and token.pos_ == "NOUN":
+                for child in token.children:
+                    entity = ctx.entity(child)
+                    if entity is not None and entity.cls == "Country":
+                        found[entity.key] = entity
+        country = next(iter(found.values())) if len(found) == 1 else None
+        ctx.memo[key] = country
+        return country
 
 
 def _officeholder_jurisdiction(
