@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 # Contract classes an entity may have (CONTRACT.md §2). Subclasses of
 # Organization and Agreement are kept as their own names so that the RDF layer
@@ -131,6 +132,19 @@ class Fact:
     """Base of every fact: it carries the sentences that state it."""
 
     evidence: list[Evidence] = field(default_factory=list, kw_only=True)
+    # the fields that hold entity keys (a key, a set of keys, or None)
+    entity_fields: ClassVar[tuple[str, ...]] = ()
+
+    def entity_keys(self) -> set[str]:
+        """Keys of every entity the fact refers to."""
+        keys: set[str] = set()
+        for name in self.entity_fields:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                keys.add(value)
+            elif value:
+                keys.update(value)
+        return keys
 
     @property
     def confidence(self) -> float:
@@ -152,6 +166,7 @@ class Fact:
 
 @dataclass
 class Position(Fact):
+    entity_fields: ClassVar[tuple[str, ...]] = ("holder", "jurisdiction")
     holder: str  # Entity.key of a Person
     jurisdiction: str  # Entity.key of a Country or Organization
     roles: set[str] = field(default_factory=set)
@@ -183,6 +198,7 @@ class Limit:
 class AgreementFact(Fact):
     """What a document says about an agreement (the Agreement entity itself)."""
 
+    entity_fields: ClassVar[tuple[str, ...]] = ("agreement", "parties", "restricts", "prohibits")
     agreement: str  # Entity.key of the Agreement
     parties: set[str] = field(default_factory=set)
     year: int | None = None
@@ -217,6 +233,7 @@ class AgreementFact(Fact):
 
 @dataclass
 class Deployment(Fact):
+    entity_fields: ClassVar[tuple[str, ...]] = ("sender", "host")
     sender: str
     host: str
     count: int | None = None  # exact, 1 to MAX_TROOP_COUNT
@@ -240,6 +257,7 @@ class Deployment(Fact):
 
 @dataclass
 class Membership(Fact):
+    entity_fields: ClassVar[tuple[str, ...]] = ("member", "organization")
     member: str
     organization: str
     since: int | None = None
@@ -253,6 +271,7 @@ class Membership(Fact):
 
 @dataclass
 class Alliance(Fact):
+    entity_fields: ClassVar[tuple[str, ...]] = ("allies",)
     allies: frozenset[str]
 
     def identity(self) -> tuple:
@@ -261,6 +280,13 @@ class Alliance(Fact):
 
 @dataclass
 class Event(Fact):
+    entity_fields: ClassVar[tuple[str, ...]] = (
+        "agent",
+        "participants",
+        "targets",
+        "location",
+        "name_entity",
+    )
     type: str  # one of EVENT_TYPES
     label: str
     agent: str | None = None

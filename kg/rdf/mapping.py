@@ -200,12 +200,9 @@ class _Mapper:
     def fact(self, fact: Fact) -> None:
         if not fact.evidence:  # nothing asserted that cannot be traced to a sentence
             return
-        try:
-            mapping = fact_mappings.get(type(fact).__name__)
-        except catalogue.RegistryError:
-            raise ValueError(
-                f"document {self.doc.id!r}: unknown fact type {type(fact).__name__}"
-            ) from None
+        mapping = _mapping_of(type(fact).__name__)
+        if mapping is None:
+            raise ValueError(f"document {self.doc.id!r}: unknown fact type {type(fact).__name__}")
         node = mapping.node(self, fact) if mapping.node else fact_iri(fact, self.iri_by_key)
         if mapping.triples(self, fact, node):
             for ev in fact.evidence:
@@ -237,6 +234,21 @@ class FactMapping:
     node: Callable[[FactMapper, Fact], URIRef] | None = None
 
 
+_MAPPINGS: dict[str, FactMapping] = {}
+
+
+def _mapping_of(name: str) -> FactMapping | None:
+    """The registered mapping of a fact class, looked up once (a registry lookup reads the
+    installed packages' entry points every time)."""
+    mapping = _MAPPINGS.get(name)
+    if mapping is None:
+        try:
+            mapping = _MAPPINGS[name] = fact_mappings.get(name)
+        except catalogue.RegistryError:
+            return None
+    return mapping
+
+
 def register_fact_mapping(
     fact_class: type[Fact], *, node: Callable[[FactMapper, Fact], URIRef] | None = None
 ) -> Callable[[Callable], Callable]:
@@ -245,6 +257,7 @@ def register_fact_mapping(
 
     def decorate(func: Callable) -> Callable:
         fact_mappings.register(fact_class.__name__, func=FactMapping(func, node))
+        _MAPPINGS.pop(fact_class.__name__, None)
         return func
 
     return decorate
@@ -365,30 +378,11 @@ def _event(m: FactMapper, fact: Event, node: URIRef) -> bool:
     return True
 
 
-def _fact_keys(fact: Fact) -> set[str]:
-    """Entity keys a fact refers to."""
-    if isinstance(fact, Position):
-        keys = {fact.holder, fact.jurisdiction}
-    elif isinstance(fact, AgreementFact):
-        keys = {fact.agreement, *fact.parties, *fact.restricts, *fact.prohibits}
-    elif isinstance(fact, Deployment):
-        keys = {fact.sender, fact.host}
-    elif isinstance(fact, Membership):
-        keys = {fact.member, fact.organization}
-    elif isinstance(fact, Alliance):
-        keys = set(fact.allies)
-    elif isinstance(fact, Event):
-        keys = {fact.agent, fact.location, fact.name_entity, *fact.participants, *fact.targets}
-    else:
-        keys = set()
-    return {k for k in keys if k is not None}
-
-
 def _fact_evidence_by_key(facts: list[Fact]) -> dict[str, list[Evidence]]:
     """Evidence of the facts that imply an entity, for entities given no mention of their own."""
     found: dict[str, list[Evidence]] = {}
     for fact in facts:
-        for key in _fact_keys(fact):
+        for key in fact.entity_keys():
             for ev in fact.evidence:
                 if ev not in found.setdefault(key, []):
                     found[key].append(ev)

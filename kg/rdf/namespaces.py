@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, NamespaceManager
+from rdflib import namespace as _rdflib_namespaces
+from rdflib.namespace import NamespaceManager
 
 
 class CachedNamespace(Namespace):
@@ -27,6 +28,14 @@ class CachedNamespace(Namespace):
 
 
 GK = CachedNamespace("https://w3id.org/geokg/ontology#")
+# rdflib's own vocabularies check every attribute against their term lists on each lookup
+RDF = CachedNamespace(str(_rdflib_namespaces.RDF))
+RDFS = CachedNamespace(str(_rdflib_namespaces.RDFS))
+OWL = CachedNamespace(str(_rdflib_namespaces.OWL))
+SKOS = CachedNamespace(str(_rdflib_namespaces.SKOS))
+XSD = CachedNamespace(str(_rdflib_namespaces.XSD))
+DCTERMS = CachedNamespace(str(_rdflib_namespaces.DCTERMS))
+PROV = CachedNamespace(str(_rdflib_namespaces.PROV))
 GKR = Namespace("https://w3id.org/geokg/resource/")  # resource IRIs are all different
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -18,6 +19,7 @@ OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 DEFAULT_GRAPH = ox.DefaultGraph()
 
 
+@lru_cache(maxsize=1 << 16)  # predicates, classes and entities recur in nearly every triple
 def term_key(node: Node) -> tuple[int, str, str, str]:
     """Sort key of an RDF term: IRIs, then blank nodes, then literals (a total order, and much
     cheaper than comparing ``n3()`` forms)."""

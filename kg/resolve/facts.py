@@ -58,13 +58,7 @@ UNCONFIRMED_ENTITY_FACTOR = 0.9
 
 def fact_entity_keys(fact: Fact) -> set[str]:
     """Keys of every entity a fact names."""
-    keys: set[str] = set()
-    for value in vars(fact).values():
-        if isinstance(value, str):
-            keys.add(value)
-        elif isinstance(value, (set, frozenset)):
-            keys |= {v for v in value if isinstance(v, str)}
-    return keys
+    return fact.entity_keys()
 
 
 def calibrate(facts: list[Fact], confirmed: set[str]) -> None:
