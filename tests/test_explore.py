@@ -128,6 +128,17 @@ def test_whole_graph_keeps_the_most_connected_and_says_so():
     )
 
 
+def test_limit_leaves_out_lone_dots():
+    g = nx.MultiDiGraph()
+    for name in ("Hub", "Ann", "Bea", "Dan", "Cal", "Zed"):
+        entity(g, R + "person/" + name.lower(), name, "Person")
+    for i, (u, v) in enumerate([("ann", "hub"), ("bea", "hub"), ("dan", "hub"), ("cal", "zed")]):
+        g.add_edge(R + "person/" + u, R + "person/" + v, key=i, kind="alliance", role="ally")
+    # By rank Hub, Ann, Bea, Cal: Cal's only partner Zed is left out, so Dan takes its place.
+    kept = select(g, top=4).graph
+    assert sorted(d["label"] for _n, d in kept.nodes(data=True)) == ["Ann", "Bea", "Dan", "Hub"]
+
+
 def test_focus_keeps_the_nearest_first(graph):
     sel = select(graph, focus="Veloria", depth=2, top=5)
     assert sel.centre == R + "country/veloria"

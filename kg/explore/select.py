@@ -250,7 +250,7 @@ def _most_connected(g, top, total, filters, filtered: bool) -> Selection:
     # A graph without any fact still shows its entities; otherwise only those in a fact.
     pool = linked if linked or filtered else list(g)
     ranked = sorted(pool, key=lambda n: (-degree[n], str(g.nodes[n].get("label")), n))
-    kept = ranked[:top] if top else ranked
+    kept = _connected_top(g, ranked, top) if top and linked else ranked[:top]
     left_out = total - len(kept)
     if len(kept) < len(ranked):
         notice = (
@@ -270,6 +270,29 @@ def _most_connected(g, top, total, filters, filtered: bool) -> Selection:
         len(kept) < len(ranked),
         filters,
     )
+
+
+def _connected_top(g: nx.MultiDiGraph, ranked: list[str], top: int) -> list[str]:
+    """The first ``top`` of ``ranked``, skipping those with one neighbour only, left out
+    (a lone dot tells nothing), then filling up with the next that link to what is kept."""
+    kept = ranked[:top]
+    chosen = set(kept)
+
+    def neighbours(n: str) -> set[str]:
+        return {*g.predecessors(n), *g.successors(n)} - {n}
+
+    def linked(n: str) -> bool:
+        return any(m in chosen for m in neighbours(n))
+
+    kept = [n for n in kept if len(neighbours(n)) > 1 or linked(n)]
+    chosen = set(kept)
+    for n in ranked[top:]:
+        if len(kept) >= top:
+            break
+        if linked(n):
+            kept.append(n)
+            chosen.add(n)
+    return kept
 
 
 def _with_filters(notice: str, filters: list[str]) -> str:

@@ -157,7 +157,7 @@
     if (facts.length) {
       const list = el("ul", { class: "facts" });
       for (const e of facts) list.append(el("li", {}, link(factLine(e), () => selectEdge(e.id))));
-      details.append(el("h3", {}, `Facts (${facts.length})`), list);
+      details.append(el("h3", {}, `Facts shown (${facts.length})`), list);
     }
     if (n.fact) details.append(evidenceList(n.fact));
     details.dataset.showing = "node";
