@@ -1,50 +1,48 @@
 """Events: missile and nuclear tests, military exercises, meetings, phone calls and
 arms sales, with who did them, with whom, where and when.
 
-Each event is anchored on a trigger: a verb with a fitting object ("fired a
-ballistic missile", "sell military equipment") or an event noun ("a phone call
-with", "joint exercises", "a summit in Cairo"). Actors come from the trigger's
-dependents (subject, "by", "with", "between", possessive and compound
-modifiers), the place from "in/at/from" phrases, the date from the sentence's
-day expression resolved against the document date. Later mentions of an event
-without actors ("the missile test") add evidence to the last event of that type.
+Each event is anchored on a trigger found by the rules of two pattern files:
+``kg/data/patterns/event_nouns.json`` (event nouns: "a phone call with", "joint
+exercises", "a summit in Cairo") and ``event_verbs.json`` (clauses: "fired a ballistic
+missile", "met X in Y", "travelled to Y for talks with X", "sold fighter jets to Y").
+A rule names its event type and the *shape* that reads its phrase; the shapes here
+keep the mechanics. Actors come from the trigger's dependents (subject, "by", "with",
+"between", possessive and compound modifiers), the place from "in/at/from" phrases, the
+date from the clause's day expression where the text gives one. Later mentions of an
+event without actors ("the missile test") add evidence to the last event of that type:
+one event per happening, not one per sentence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.tokens import Span, Token
 
 from kg.extract.context import ACTOR_CLASSES, ORG_CLASSES, DocContext, modality, scaled
 from kg.extract.registry import register_extractor
-from kg.extract.syntax import clause_preps
+from kg.extract.rules import Rule, rule_set
+from kg.extract.syntax import clause_preps, governing_verb
+from kg.lexicon import lexicon
 from kg.model import Entity, Event, has_name
 
-_PLACE_CLASSES = {"City", "Country", "Place"}
-_ATTACK_PREPS = {"at", "against", "on", "toward", "towards"}
-_ATTACK_WORDS = {
-    "targeting",
-    "targeted",
-    "target",
-    "hitting",
-    "struck",
-    "strike",
-    "attack",
-    "kill",
-    "killing",
-}
-_ENCOUNTERS = {"Meeting", "PhoneCall"}
-_LABELS = {
-    "MissileTest": "missile test",
-    "NuclearTest": "nuclear test",
-    "MilitaryExercise": "military exercise",
-    "PhoneCall": "phone call",  # before Meeting: "a telephone meeting" is a call
-    "Meeting": "meeting",
-    "ArmsSale": "arms sale",
-}
+NOUN_RULES = "event_nouns"
+VERB_RULES = "event_verbs"
+_ENCOUNTERS = frozenset({"Meeting", "PhoneCall"})
+_TESTS = frozenset({"MissileTest", "NuclearTest"})
+
+
+@cache
+def _words(name: str) -> frozenset[str]:
+    return lexicon().words(name)
+
+
+@cache
+def _ev(kind: str, part: str) -> frozenset[str]:
+    return lexicon().event(kind, part)
 
 
 @dataclass
@@ -68,6 +66,15 @@ class _Draft:
         return keys
 
 
+@dataclass(frozen=True)
+class _Trigger:
+    """A rule's match: the token the event hangs on and the tokens it covers."""
+
+    rule: Rule
+    token: Token
+    covers: tuple[int, ...]
+
+
 @register_extractor(
     "event",
     provides=("event",),
@@ -79,19 +86,17 @@ class EventExtractor:
     def __call__(self, ctx: DocContext) -> Iterator[Event]:
         drafts: list[_Draft] = []
         used: set[int] = set()
-        for token in ctx.trigger_tokens("event"):
-            if token.i in used:
+        for triggers in self._triggers(ctx):
+            if triggers[0].token.i in used:
                 continue
-            found = self._noun_trigger(ctx, token) or self._verb_trigger(ctx, token)
-            if found is None:
+            found, trigger = self._first_reading(ctx, triggers)
+            if not found or trigger is None:
                 continue
-            for draft in found if isinstance(found, list) else [found]:
-                anchor = draft.anchor
-                used.add(anchor.i)
-                if anchor.i > 0 and anchor.is_ancestor(anchor.doc[anchor.i - 1]):
-                    used.add(anchor.i - 1)  # "phone call": one trigger, not two
+            used.update(trigger.covers)
+            for draft in found:
+                used.add(draft.anchor.i)
                 mode = modality(draft.anchor, ctx.lex)
-                confidence = scaled(draft.confidence, mode)
+                confidence = scaled(trigger.rule.confidence, mode)
                 if confidence is None:
                     continue
                 draft.asserted = mode == "asserted"
@@ -106,108 +111,143 @@ class EventExtractor:
             yield event
 
     # -- triggers -------------------------------------------------------------
-    def _noun_trigger(self, ctx: DocContext, token: Token) -> _Draft | None:
-        if (
-            token.pos_ not in {"NOUN", "PROPN"}
-            or ctx.entity(token) is not None
-            and token.ent_type_ != "EVENT"
-        ):
-            return None
-        two = f"{token.lower_} {token.nbor(1).lower_}" if token.i + 1 < len(token.doc) else ""
-        prev = f"{token.nbor(-1).lower_} {token.lower_}" if token.i > 0 else ""
-        for kind in _LABELS:
-            nouns = ctx.lex.event(kind, "nouns")
-            if kind == "ArmsSale":
-                if prev in nouns and prev.split()[0] in {"arms", "weapons"}:
-                    return self._arms_sale_noun(ctx, token)
-                if token.lower_ in {
-                    "sale",
-                    "sales",
-                    "purchase",
-                    "purchases",
-                } and self._weapon_object(ctx, token):
-                    return self._arms_sale_noun(ctx, token)
-                continue
-            if kind == "PhoneCall":
-                if prev in nouns or two in nouns:
-                    return self._generic_noun(ctx, token if prev in nouns else token.nbor(1), kind)
-                continue
-            if kind in {"MissileTest", "NuclearTest"}:
-                if prev in nouns:
-                    return self._generic_noun(ctx, token, kind)
-                continue
-            if token.lower_ in nouns or prev in nouns and len(prev.split()) == 2:
-                if kind == "MilitaryExercise" and not self._military_context(ctx, token):
-                    continue
-                if (
-                    kind == "Meeting"
-                    and token.lower_ in {"session", "conference"}
-                    and not any(c.lower_ in {"summit"} for c in token.children)
-                ):
-                    continue
-                return self._generic_noun(ctx, token, kind)
-        return None
-
-    def _verb_trigger(self, ctx: DocContext, token: Token) -> _Draft | None:
-        if token.pos_ != "VERB":
-            return None
-        lemma = token.lemma_.lower()
-        if lemma in ctx.lex.event("MissileTest", "verbs"):
-            obj = self._object(token, ctx.lex.event("MissileTest", "objects"))
-            if obj is not None and not self._is_attack(token, obj):
-                draft = _Draft("MissileTest", token, confidence=0.85)
-                draft.agent = self._subject_actor(ctx, token)
-                self._places(ctx, draft, [token, obj], from_is_location=True)
-                draft.date = ctx.day(token)
-                return draft if draft.agent is not None else None
-        if lemma in {"meet", "visit", "host", "receive", "gather", "confer"}:
-            return self._meeting_verb(ctx, token)
-        if lemma in {"travel", "fly", "arrive", "go", "head"}:
-            return self._trip(ctx, token)
-        if lemma == "agree":
-            return self._agreed_together(ctx, token)
-        if lemma == "call" and self._called_someone(ctx, token):
-            # "Hollande called Prime Minister Modi on Saturday": a telephone call
-            draft = _Draft("PhoneCall", token, confidence=0.7)
-            draft.participants = _unique(
-                self._subject_actors(ctx, token) + self._dobj_actors(ctx, token)
+    @staticmethod
+    def _triggers(ctx: DocContext) -> list[list[_Trigger]]:
+        """The rules' matches grouped by trigger token, in document order; a token's
+        matches in file order (nouns: the longer phrase first)."""
+        by_token: dict[int, list[_Trigger]] = {}
+        for match in rule_set(NOUN_RULES).matches(ctx.doc):
+            token = match["trigger"]
+            covers = tuple(t.i for t in match.nodes.values())
+            start = min(covers)
+            by_token.setdefault(token.i, []).append(
+                _Trigger(match.rule, token, tuple(range(start, token.i + 1)))
             )
-            draft.date = ctx.day(token)
-            return draft if len(draft.participants) >= 2 else None
-        if lemma in {"phone", "telephone"} or (
-            lemma in {"speak", "talk", "call"} and self._phone_marker(token)
-        ):
-            draft = _Draft("PhoneCall", token, confidence=0.85)
-            subjects = self._subject_actors(ctx, token)
-            others = self._prep_actors(ctx, token, {"with", "to"}) + self._dobj_actors(ctx, token)
-            if not others:
-                # "spoken by telephone with X": the partner hangs on 'telephone'
-                for prep in clause_preps(token, {"with", "to"}):
-                    others += self._prep_object_actors(ctx, prep)
-            draft.participants = _unique(subjects + others)
-            draft.date = ctx.day(token)
-            return draft if len(draft.participants) >= 2 else None
-        if lemma in ctx.lex.event("ArmsSale", "verbs"):
-            obj = self._object(token, ctx.lex.event("ArmsSale", "objects"))
-            if obj is not None and self._weapon_object(ctx, obj, direct=True):
-                return self._arms_sale_verb(ctx, token, obj)
-        return None
+        seen: set[tuple[str, int]] = set()
+        for match in rule_set(VERB_RULES).matches(ctx.doc):
+            token = next(iter(match.nodes.values()))
+            if (match.rule.name, token.i) in seen:
+                continue
+            seen.add((match.rule.name, token.i))
+            by_token.setdefault(token.i, []).append(_Trigger(match.rule, token, (token.i,)))
+        order = {
+            r.name: n for name in (NOUN_RULES, VERB_RULES) for n, r in enumerate(rule_set(name))
+        }
+        out = []
+        for i in sorted(by_token):
+            found = sorted(by_token[i], key=lambda t: (-len(t.covers), order[t.rule.name]))
+            out.append(found)
+        return out
 
-    # -- shapes ---------------------------------------------------------------
+    def _first_reading(
+        self, ctx: DocContext, triggers: list[_Trigger]
+    ) -> tuple[list[_Draft], _Trigger | None]:
+        for trigger in triggers:
+            token = trigger.token
+            if trigger.rule.get("event_type") is not None:
+                if ctx.entity(token) is not None and token.ent_type_ != "EVENT":
+                    continue  # part of a name
+                if not self._needs(ctx, token, trigger.rule.get("needs")):
+                    continue
+            shape = _SHAPES[trigger.rule.get("shape", "generic")]
+            found = shape(self, ctx, token, trigger.rule.get("event_type"))
+            if found:
+                return (found if isinstance(found, list) else [found]), trigger
+        return [], None
+
+    def _needs(self, ctx: DocContext, noun: Token, need: str | None) -> bool:
+        """The check a noun rule asks for before its noun counts as an event."""
+        if need is None:
+            return True
+        if need == "military":
+            return self._military_context(ctx, noun)
+        if need == "summit":
+            return any(c.lower_ == "summit" for c in noun.children)
+        if need == "partner":
+            return any(c.dep_ == "prep" and c.lower_ in {"with", "between"} for c in noun.children)
+        if need == "weapon":
+            return self._weapon_object(ctx, noun) is not None
+        raise ValueError(f"{NOUN_RULES}.json: unknown need '{need}'")
+
+    # -- verb shapes ------------------------------------------------------------
+    def _missile_verb(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
+        obj = self._object(verb, _ev("MissileTest", "objects"), {"dobj", "nsubjpass", "npadvmod"})
+        if obj is None or self._is_attack(verb, obj):
+            return None
+        draft = _Draft("MissileTest", verb)
+        draft.agent = self._subject_actor(ctx, verb)
+        self._places(ctx, draft, [verb, obj], from_is_location=True)
+        draft.date = ctx.day(verb)
+        return draft if draft.agent is not None else None
+
+    def _called(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
+        """'Hollande called Prime Minister Modi on Saturday': a telephone call."""
+        if not self._called_someone(ctx, verb):
+            return None
+        draft = _Draft("PhoneCall", verb)
+        draft.participants = _unique(self._subject_actors(ctx, verb) + self._dobj_actors(ctx, verb))
+        draft.date = ctx.day(verb)
+        return draft if len(draft.participants) >= 2 else None
+
+    def _phoned(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
+        draft = _Draft("PhoneCall", verb)
+        subjects = self._subject_actors(ctx, verb)
+        others = self._prep_actors(ctx, verb, {"with", "to"}) + self._dobj_actors(ctx, verb)
+        if not others:
+            # "spoken by telephone with X": the partner hangs on 'telephone'
+            for prep in clause_preps(verb, {"with", "to"}):
+                others += self._prep_object_actors(ctx, prep)
+        draft.participants = _unique(subjects + others)
+        draft.date = ctx.day(verb)
+        return draft if len(draft.participants) >= 2 else None
+
+    def _arms_verb(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
+        obj = self._object(verb, _ev("ArmsSale", "objects"), {"dobj", "nsubjpass"})
+        if obj is None or self._weapon_object(ctx, obj, direct=True) is None:
+            return None
+        return self._arms_sale_verb(ctx, verb, obj)
+
+    def _discussion(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
+        """'A discussed trade with B in Rome': the two met (or called, by phone)."""
+        kind = "PhoneCall" if self._phone_marker(verb) else "Meeting"
+        draft = _Draft(kind, verb)
+        # "with" on the verb or on what is discussed, not in "in a call with X"
+        heads = [verb, *(c for c in verb.children if c.dep_ == "dobj")]
+        partners = [e for head in heads for e in self._prep_actors(ctx, head, {"with"})]
+        draft.participants = _unique(self._subject_actors(ctx, verb) + partners)
+        if not partners or len(draft.participants) < 2:
+            return None
+        if kind == "Meeting":
+            self._places(ctx, draft, [verb])
+            self._clause_city(ctx, draft, verb)
+        draft.date = ctx.day(verb)
+        return draft
+
+    def _visiting(self, ctx: DocContext, visiting: Token, _kind: str | None) -> _Draft | None:
+        """'X told a visiting Chinese delegation ...': X received the visitors."""
+        visitor = visiting.head
+        verb = governing_verb(visitor) or (visitor.head if visitor.head.pos_ == "VERB" else None)
+        if verb is None:
+            return None
+        guests = self._dobj_like_actors(ctx, visitor)
+        hosts = self._subject_actors(ctx, verb)
+        draft = _Draft("Meeting", verb)
+        draft.participants = _unique(hosts + guests)
+        if not guests or not hosts or len(draft.participants) < 2:
+            return None
+        self._places(ctx, draft, [verb])
+        draft.date = ctx.day(verb)
+        return draft
+
+    # -- noun shapes ------------------------------------------------------------
     def _generic_noun(self, ctx: DocContext, noun: Token, kind: str) -> _Draft | None:
-        if (
-            noun.dep_ == "pobj"
-            and noun.head.lower_ == "for"
-            and noun.head.head.lemma_ in {"travel", "fly", "arrive", "go", "head"}
-        ):
+        if self._purpose_of_trip(noun):
             return None  # "travelled to Vilnius for talks with X": the trip is the meeting
         # "A and B were in attendance": the gathering the story is about
-        anaphoric = noun.lower_ in ctx.lex.event(kind, "anaphoric_nouns")
+        anaphoric = noun.lower_ in _ev(kind, "anaphoric_nouns")
         draft = _Draft(
             kind, noun, definite=anaphoric or any(c.lower_ == "the" for c in noun.children)
         )
-        agents: list[Entity] = []
-        participants: list[Entity] = []
         # "a last round of talks in Geneva between A and B": the container holds the details
         container = (
             noun.head.head
@@ -215,130 +255,169 @@ class EventExtractor:
             else None
         )
         heads = [noun] + ([container] if container is not None else [])
-        for child in [c for h in heads for c in h.children]:
-            if child.dep_ in {"poss", "compound", "amod", "nmod"}:
-                for node in (child, *child.conjuncts):
-                    named = ctx.entity(node)
-                    if (
-                        kind == "MilitaryExercise"
-                        and named is not None
-                        and named.cls in {"Organization", "ArmedForces", "Event"}
-                        and ctx.gaz.entry(named.key) is None
-                        or kind == "MilitaryExercise"
-                        and named is not None
-                        and named.cls == "Event"
-                    ):
-                        draft.name = named
-                        named.cls = "Event"
-                        continue
-                    entity = self._actor(ctx, node)
-                    if entity is not None:
-                        (agents if child.dep_ == "poss" else participants).append(entity)
-            if child.dep_ == "prep" and child.lower_ in {"by", "of"}:
-                agents.extend(self._prep_object_actors(ctx, child))
-            if child.dep_ == "prep" and child.lower_ in {"with", "among"}:
-                participants.extend(self._prep_object_actors(ctx, child))
-            if child.dep_ == "prep" and child.lower_ == "between":
-                participants.extend(
-                    e for e in ctx.entities_in(child.subtree) if e.cls in ACTOR_CLASSES | {"Person"}
-                )
-        if kind == "MilitaryExercise" and draft.name is None and noun.dep_ == "appos":
-            named = ctx.entity(noun.head)
-            if named is not None and named.cls == "Event":
-                draft.name = named  # "Talisman Sabre, the large exercise that ..."
+        agents, participants = self._phrase_actors(ctx, draft, heads)
         if kind == "MilitaryExercise" and draft.name is None:
-            draft.name = self._exercise_name(ctx, noun) or self._called(ctx, noun)
-        participants.extend(self._attended_by(ctx, noun, kind))
-        for clause in (c for c in noun.children if c.dep_ == "relcl"):
-            if clause.lemma_ in ctx.lex.words("event_holding_verbs"):
-                # "the exercise that Australia and the United States hold"
-                participants.extend(self._subject_actors(ctx, clause))
+            draft.name = self._exercise_named(ctx, noun)
+        participants += self._attended_by(ctx, noun, kind)
+        participants += self._holders(ctx, noun)
         verb = self._head_verb(noun)
-        if kind == "MilitaryExercise" and verb is not None and noun.dep_ in {"nsubj", "nsubjpass"}:
-            gathering = {"bring", "involve", "include", "feature", "gather", "draw", "see"}
-            for verb_ in [
-                verb,
-                *[c for c in verb.children if c.dep_ == "conj" and c.lemma_ in gathering],
-            ]:
-                if verb_.lemma_ not in gathering:
-                    continue
-                # "The drills bring together troops from A, B and C"
-                for obj in (c for c in verb_.children if c.dep_ == "dobj"):
-                    participants.extend(self._group_members(ctx, obj))
-                    for prep in (
-                        c for c in obj.children if c.dep_ == "prep" and c.lower_ == "from"
-                    ):
-                        participants.extend(ctx.entities_in(prep.subtree, {"Country"}))
         if verb is not None:
-            subjects = self._subject_actors(ctx, verb)
-            tests = kind in {"MissileTest", "NuclearTest"}
-            doing = verb.lemma_ in {"conduct", "carry", "hold", "stage", "perform"}
-            if (
-                noun.dep_ in {"dobj", "pobj", "nsubjpass", "attr"} or noun.head.dep_ == "prep"
-            ) and (doing or not tests):
-                # "X denounced the conclusions of the summit": X judged it, did not attend
-                judged = container is not None and container.lemma_ in ctx.lex.words(
-                    "event_outcome_nouns"
-                )
-                if not judged:
-                    participants.extend(subjects)
-                if kind in {"MilitaryExercise", "Meeting"} and noun.dep_ == "dobj":
-                    # "will hold naval drills with Japan and Australia"
-                    participants.extend(self._prep_actors(ctx, verb, {"with"}))
-            if noun.dep_ in {"nsubj", "nsubjpass"}:
-                for child in verb.children:
-                    if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
-                        # "The meeting was attended by A and minister B, ...": everyone listed
-                        listed = [e for e in ctx.entities_in(child.subtree, {"Person"})]
-                        participants.extend(listed or self._prep_object_actors(ctx, child))
+            participants += self._verb_actors(ctx, noun, verb, kind, container)
         with_partner = any(
             c.dep_ == "prep" and c.lower_ == "with" for h in heads for c in h.children
         )
-        if kind == "Meeting" and self._sessions_of_body(ctx, noun) and not with_partner:
+        if kind == "Meeting" and not with_partner and self._sessions_of_body(ctx, noun):
             return None
-        if (
-            kind in {"PhoneCall", "Meeting"}
-            and len(participants) == 1
-            and not agents
-            and with_partner
-        ):
+        if kind in _ENCOUNTERS and len(participants) == 1 and not agents and with_partner:
             # "Trump in a phone call with Moon discussed ...": the sentence's opening actor
             opener = self._opening_actor(ctx, noun)
             if opener is not None:
                 participants.insert(0, opener)
-        if kind in {"MissileTest", "NuclearTest"}:
+        if kind in _TESTS:
             draft.agent = agents[0] if agents else (participants[0] if participants else None)
-            draft.participants = []
         else:
             draft.participants = _unique(agents + participants + self._expected(ctx, noun))
-        if kind == "Meeting" and noun.lower_ in ctx.lex.event(kind, "visit_nouns"):
-            self._visited(ctx, draft, noun)
+        if kind == "Meeting" and noun.lower_ in _ev(kind, "visit_nouns"):
+            self._visited(ctx, draft, noun, verb)
         if draft.location is None:
             self._places(ctx, draft, heads + ([verb] if verb is not None else []))
         draft.date = ctx.day(noun) or (ctx.day(container) if container is not None else None)
         return draft
 
-    def _visited(self, ctx: DocContext, draft: _Draft, noun: Token) -> None:
+    @staticmethod
+    def _purpose_of_trip(noun: Token) -> bool:
+        return (
+            noun.dep_ == "pobj"
+            and noun.head.lower_ == "for"
+            and noun.head.head.lemma_ in _ev("Meeting", "trip_verbs")
+        )
+
+    def _phrase_actors(
+        self, ctx: DocContext, draft: _Draft, heads: list[Token]
+    ) -> tuple[list[Entity], list[Entity]]:
+        """Agents and participants the noun phrase itself names: its possessive and
+        modifiers ("Pakistan's missile test", "US-Korean drills"), 'by'/'of' (agents),
+        'with'/'among' and 'between' (participants)."""
+        agents: list[Entity] = []
+        participants: list[Entity] = []
+        modifier_deps = _words("event_modifier_deps")
+        for child in (c for h in heads for c in h.children):
+            if child.dep_ in modifier_deps:
+                for node in (child, *child.conjuncts):
+                    if self._names_exercise(ctx, draft, node):
+                        continue
+                    entity = self._actor(ctx, node)
+                    if entity is not None:
+                        (agents if child.dep_ == "poss" else participants).append(entity)
+            elif child.dep_ == "prep":
+                if child.lower_ in _words("event_agent_preps"):
+                    agents.extend(self._prep_object_actors(ctx, child))
+                elif child.lower_ in _words("event_partner_preps"):
+                    participants.extend(self._prep_object_actors(ctx, child))
+                elif child.lower_ == "between":
+                    participants.extend(
+                        e
+                        for e in ctx.entities_in(child.subtree)
+                        if e.cls in ACTOR_CLASSES or e.cls == "Person"
+                    )
+        return agents, participants
+
+    def _names_exercise(self, ctx: DocContext, draft: _Draft, node: Token) -> bool:
+        """'the Talisman Sabre exercise': a body-like name modifying an exercise is its name."""
+        if draft.type != "MilitaryExercise":
+            return False
+        named = ctx.entity(node)
+        if named is None or not (
+            named.cls == "Event"
+            or named.cls in {"Organization", "ArmedForces"}
+            and ctx.gaz.entry(named.key) is None
+        ):
+            return False
+        draft.name = named
+        named.cls = "Event"
+        return True
+
+    def _exercise_named(self, ctx: DocContext, noun: Token) -> Entity | None:
+        if noun.dep_ == "appos":
+            named = ctx.entity(noun.head)
+            if named is not None and named.cls == "Event":
+                return named  # "Talisman Sabre, the large exercise that ..."
+        return self._exercise_name(ctx, noun) or self._called_name(ctx, noun)
+
+    def _holders(self, ctx: DocContext, noun: Token) -> list[Entity]:
+        """'the exercise that Australia and the United States hold'."""
+        out: list[Entity] = []
+        for clause in (c for c in noun.children if c.dep_ == "relcl"):
+            if clause.lemma_ in _words("event_holding_verbs"):
+                out.extend(self._subject_actors(ctx, clause))
+        return out
+
+    def _verb_actors(
+        self, ctx: DocContext, noun: Token, verb: Token, kind: str, container: Token | None
+    ) -> list[Entity]:
+        """Who the verb governing the noun says took part: its subject ('A and B held
+        talks'), 'with' ('will hold naval drills with Japan'), a passive's agent ('the
+        meeting was attended by A and B'), the troops an exercise brings together."""
+        out: list[Entity] = []
+        subject = noun.dep_ in {"nsubj", "nsubjpass"}
+        if kind == "MilitaryExercise" and subject:
+            out += self._gathered(ctx, verb)
+        doing = verb.lemma_ in _words("event_doing_verbs")
+        governed = noun.dep_ in {"dobj", "pobj", "nsubjpass", "attr"} or noun.head.dep_ == "prep"
+        if governed and (doing or kind not in _TESTS):
+            # "X denounced the conclusions of the summit": X judged it, did not attend
+            judged = container is not None and container.lemma_ in _words("event_outcome_nouns")
+            if not judged:
+                out += self._subject_actors(ctx, verb)
+            if kind in {"MilitaryExercise", "Meeting"} and noun.dep_ == "dobj":
+                out += self._prep_actors(ctx, verb, {"with"})
+        if subject:
+            for child in verb.children:
+                if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+                    # "The meeting was attended by A and minister B, ...": everyone listed
+                    listed = ctx.entities_in(child.subtree, {"Person"})
+                    out += listed or self._prep_object_actors(ctx, child)
+        return out
+
+    def _gathered(self, ctx: DocContext, verb: Token) -> list[Entity]:
+        """'The drills bring together troops from A, B and C'."""
+        gathering = _words("exercise_gathering_verbs")
+        out: list[Entity] = []
+        for verb_ in (verb, *(c for c in verb.children if c.dep_ == "conj")):
+            if verb_.lemma_ not in gathering:
+                continue
+            for obj in (c for c in verb_.children if c.dep_ == "dobj"):
+                out += self._group_members(ctx, obj)
+                for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "from"):
+                    out += ctx.entities_in(prep.subtree, {"Country"})
+        return out
+
+    def _visited(self, ctx: DocContext, draft: _Draft, noun: Token, verb: Token | None) -> None:
         """'X's visit to Y': a meeting in Y with its country as host, unless the people
-        met are named."""
+        met are named; 'X received a visit from Y': a meeting in X's country."""
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ == "to":
                 place = self._place_in(ctx, child)
                 if place is None or place.cls not in {"City", "Country"}:
                     continue
-                host = self._country_for_place(ctx, place)
+                host = ctx.as_country(place)
                 draft.location = place
                 people = [p for p in draft.participants if p.cls == "Person"]
                 if host is not None and draft.participants and len(people) < 2:
                     draft.participants = _unique(draft.participants + [host])
                 return
+        if verb is not None and verb.lemma_ in _ev("Meeting", "hosting_verbs"):
+            host = self._subject_actor(ctx, verb)
+            country = ctx.country_of(host) if host is not None else None
+            if country is not None and len(draft.participants) >= 2:
+                draft.location = country
 
     @staticmethod
     def _expected(ctx: DocContext, noun: Token) -> list[Entity]:
         """'Leaders expected to attend the summit include A and B': the people a list
         names as those attending (the parser may make 'include' a conjunct of 'expected')."""
-        attending = ctx.lex.event("Meeting", "attending_verbs")
-        listing = ctx.lex.event("Meeting", "listing_verbs")
+        attending = _ev("Meeting", "attending_verbs")
+        listing = _ev("Meeting", "listing_verbs")
         node, chain = noun, []
         for _ in range(6):
             if node.head.i == node.i:
@@ -364,7 +443,7 @@ class EventExtractor:
         """'the meeting, held at the palace and attended by A and B': the people of a
         subjectless participle that follows the noun closely (the parser may hang it on
         the main verb rather than on the noun)."""
-        verbs = ctx.lex.event(kind, "attending_verbs")
+        verbs = _ev(kind, "attending_verbs")
         end = min(noun.i + 12, noun.sent.end)
         found: list[Entity] = []
         for token in noun.doc[noun.i + 1 : end]:
@@ -396,12 +475,14 @@ class EventExtractor:
                 return entity if token.dep_ != "pobj" else None
         return None
 
-    def _meeting_verb(self, ctx: DocContext, verb: Token) -> _Draft | list[_Draft] | None:
-        draft = _Draft("Meeting", verb, confidence=0.85)
+    def _meeting_verb(
+        self, ctx: DocContext, verb: Token, _kind: str | None = None
+    ) -> _Draft | list[_Draft] | None:
+        draft = _Draft("Meeting", verb)
         lemma = verb.lemma_.lower()
         subjects = self._subject_actors(ctx, verb)
         others = self._prep_actors(ctx, verb, {"with"}) + self._dobj_actors(ctx, verb)
-        if lemma in ctx.lex.event("Meeting", "hosting_verbs"):
+        if lemma in _ev("Meeting", "hosting_verbs"):
             # "X was received by President Y": the host is the agent of the passive
             for child in verb.children:
                 if child.dep_ == "agent":
@@ -412,20 +493,14 @@ class EventExtractor:
             )
             if place is not None and place.cls in {"City", "Country"}:
                 draft.location = place
-                host = self._country_for_place(ctx, place)
+                host = ctx.as_country(place)
                 others = [host] if host is not None else []
-        if lemma in {"host", "receive", "welcome"} and not others:
+        if lemma in _ev("Meeting", "hosting_verbs") and not others:
             return None  # "Qatar has hosted 10,000 US troops": no guest, no meeting
         draft.participants = _unique(subjects + others)
         if draft.location is None:
             self._places(ctx, draft, [verb])
-        if draft.location is None:
-            # "met for their summit, that time in Athens": a city anywhere in the clause
-            for prep in clause_preps(verb, {"in", "at"}):
-                place = self._place_in(ctx, prep)
-                if place is not None and place.cls == "City":
-                    draft.location = place
-                    break
+        self._clause_city(ctx, draft, verb)
         draft.date = ctx.day(verb)
         if len(draft.participants) < 2 and not (draft.participants and draft.location):
             return None
@@ -434,7 +509,7 @@ class EventExtractor:
             # "met with the IMF, then with President Trump": one meeting each
             drafts = []
             for partners in separate:
-                one = _Draft("Meeting", verb, confidence=draft.confidence)
+                one = _Draft("Meeting", verb)
                 one.participants = _unique(subjects + partners)
                 one.location, one.date = draft.location, draft.date
                 drafts.append(one)
@@ -452,7 +527,7 @@ class EventExtractor:
                         groups.append(self._prep_object_actors(ctx, conj))
         return [g for g in groups if g]
 
-    def _agreed_together(self, ctx: DocContext, verb: Token) -> _Draft | None:
+    def _agreed_together(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
         """'A and his counterpart B agreed in Tokyo on Wednesday to ...': two people who
         agree somewhere have met there."""
         people = [e for e in self._subject_actors(ctx, verb) if e.cls == "Person"]
@@ -464,13 +539,13 @@ class EventExtractor:
                 place = self._place_in(ctx, child)
         if place is None or place.cls != "City":
             return None
-        draft = _Draft("Meeting", verb, confidence=0.7)
+        draft = _Draft("Meeting", verb)
         draft.participants = people
         draft.location = place
         draft.date = ctx.day(verb)
         return draft
 
-    def _trip(self, ctx: DocContext, verb: Token) -> _Draft | None:
+    def _trip(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
         """'X will travel to Tehran on Tuesday': a visit, met by the host country, or by
         the people named in 'for talks with A'."""
         preps = {"to", "in"} if verb.lemma_ == "arrive" else {"to"}
@@ -480,31 +555,37 @@ class EventExtractor:
                 place = self._place_in(ctx, child)
         if place is None or place.cls not in {"City", "Country"}:
             return None
-        movers = ctx.lex.words("troop_nouns") | ctx.lex.words("non_visitor_nouns")
+        movers = _words("troop_nouns") | _words("non_visitor_nouns")
         heads = [c for c in verb.children if c.dep_ == "nsubj"]
         heads += [g for h in heads for p in h.children if p.lower_ == "of" for g in p.children]
         if any(h.lower_ in movers for h in heads):
             return None  # "police officers arrived in X": a deployment, not a visit
         visitors = [e for e in self._subject_actors(ctx, verb) if e.cls in {"Person", "Country"}]
-        host = self._country_for_place(ctx, place)
+        host = ctx.as_country(place)
         if not visitors or host is None or any(v.key == host.key for v in visitors):
             return None
-        draft = _Draft("Meeting", verb, confidence=0.7)
+        draft = _Draft("Meeting", verb)
         partners: list[Entity] = []
         for child in verb.children:
             if child.dep_ == "prep" and child.lower_ == "for":
                 for talks in (c for c in child.children if c.dep_ == "pobj"):
-                    if talks.lower_ in ctx.lex.event("Meeting", "nouns"):
+                    if talks.lower_ in _ev("Meeting", "nouns"):
                         partners += self._prep_actors(ctx, talks, {"with"})
         draft.participants = _unique(visitors + (partners or [host]))
         draft.location = place
         draft.date = ctx.day(verb)
         return draft
 
-    def _arms_sale_noun(self, ctx: DocContext, noun: Token) -> _Draft:
-        draft = _Draft("ArmsSale", noun, confidence=0.75)
+    def _arms_sale_noun(self, ctx: DocContext, noun: Token, _kind: str | None) -> _Draft:
+        draft = _Draft("ArmsSale", noun)
         obj = self._weapon_object(ctx, noun) or noun
-        draft.agent = self._origin(ctx, obj)
+        draft.agent = self._origin(ctx, obj) or self._origin(ctx, noun)
+        if draft.agent is None:
+            # "the United States approved an arms sale to Taiwan": who approves it sells
+            verb = governing_verb(noun)
+            seller = self._subject_actor(ctx, verb) if verb is not None else None
+            if seller is not None and seller.cls != "Person":
+                draft.agent = seller
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ in {"by", "to"}:
                 draft.participants.extend(self._prep_object_actors(ctx, child))
@@ -531,11 +612,11 @@ class EventExtractor:
         return None
 
     def _arms_sale_verb(self, ctx: DocContext, verb: Token, obj: Token) -> _Draft | None:
-        draft = _Draft("ArmsSale", verb, confidence=0.8)
+        draft = _Draft("ArmsSale", verb)
         lemma = verb.lemma_.lower()
         subject = self._subject_actor(ctx, verb) or self._controller(ctx, verb)
         recipients = self._prep_actors(ctx, verb, {"to"}) + self._prep_actors(ctx, obj, {"to"})
-        if lemma in {"buy", "purchase", "acquire", "order"}:
+        if lemma in _ev("ArmsSale", "buy_verbs"):
             draft.participants = [subject] if subject else []
             draft.agent = (
                 self._origin(ctx, obj)
@@ -606,7 +687,7 @@ class EventExtractor:
                         if grand.dep_ == "pobj" and grand.pos_ == "NOUN":
                             found = self._group_members(ctx, grand)
                 out.extend(found)
-            if child.dep_ in {"compound", "amod", "nmod"}:
+            if child.dep_ in {"compound", "amod", "nmod", "poss"}:
                 for node in (child, *child.conjuncts):
                     entity = self._actor(ctx, node)
                     if entity is not None:
@@ -634,7 +715,7 @@ class EventExtractor:
             if child.dep_ in {"pobj", "pcomp"}:
                 for node in (child, *child.conjuncts):
                     entity = self._actor(ctx, node)
-                    if entity is None and node.lower_ in ctx.lex.words("actor_group_nouns"):
+                    if entity is None and node.lower_ in _words("actor_group_nouns"):
                         out.extend(self._group_members(ctx, node))
                         continue
                     if entity is None:
@@ -661,15 +742,23 @@ class EventExtractor:
         for child in verb.children:
             if child.dep_ == "dobj":
                 for node in (child, *child.conjuncts):
-                    entity = self._actor(ctx, node) or self._person_in(ctx, node)
-                    if entity is not None:
-                        out.append(entity)
+                    out.extend(self._dobj_like_actors(ctx, node))
         return out
 
+    def _dobj_like_actors(self, ctx: DocContext, node: Token) -> list[Entity]:
+        """Who an object names: a name, the person of a title phrase, or the countries
+        and bodies of a group ('his Ghanaian counterpart', 'a Chinese delegation')."""
+        entity = self._actor(ctx, node) or self._person_in(ctx, node)
+        if entity is not None:
+            return [entity]
+        if node.pos_ != "NOUN" or node.lower_ in _words("troop_nouns"):
+            return []  # "hosted 10,000 US troops": no guests
+        return self._group_members(ctx, node)
+
     @staticmethod
-    def _object(verb: Token, objects: frozenset[str]) -> Token | None:
+    def _object(verb: Token, objects: frozenset[str], deps: set[str]) -> Token | None:
         for child in verb.children:
-            if child.dep_ in {"dobj", "nsubjpass"}:
+            if child.dep_ in deps:
                 words = {child.lower_, child.lemma_.lower()}
                 words |= {
                     f"{c.lower_} {child.lower_}"
@@ -682,15 +771,20 @@ class EventExtractor:
 
     @staticmethod
     def _is_attack(verb: Token, obj: Token) -> bool:
+        """'fired rockets at the town', 'a missile strike': an attack, not a test. What a
+        missile is 'capable of hitting' is no attack."""
+        attack, preps = _words("event_attack_words"), _words("event_attack_preps")
+        capable = _words("event_capability_words")
         for node in (verb, obj):
             for child in node.children:
-                if child.dep_ == "prep" and child.lower_ in _ATTACK_PREPS:
+                if child.dep_ == "prep" and child.lower_ in preps:
                     objects = [g for g in child.children if g.dep_ == "pobj"]
                     if any(g.ent_type_ not in {"DATE", "TIME"} for g in objects):
                         return True
-                if child.lower_ in _ATTACK_WORDS or child.lemma_ in _ATTACK_WORDS:
+                if child.lower_ in attack or child.lemma_ in attack:
                     return True
-        return any(t.lower_ in _ATTACK_WORDS for t in obj.subtree)
+        said = {t.i for c in obj.subtree if c.lower_ in capable for t in c.subtree}
+        return any(t.lower_ in attack for t in obj.subtree if t.i not in said)
 
     def _called_someone(self, ctx: DocContext, verb: Token) -> bool:
         """'called X' with a person as its object and nothing said of X ('called him a
@@ -698,7 +792,8 @@ class EventExtractor:
         children = list(verb.children)
         if any(c.dep_ in {"oprd", "ccomp", "prt"} for c in children):
             return False
-        if any(c.dep_ == "prep" and c.lower_ in {"on", "for", "upon"} for c in children):
+        not_calls = _ev("PhoneCall", "not_call_preps")
+        if any(c.dep_ == "prep" and c.lower_ in not_calls for c in children):
             return False
         objects = [c for c in children if c.dep_ == "dobj"]
         return any(
@@ -707,8 +802,9 @@ class EventExtractor:
         )
 
     def _phone_marker(self, verb: Token) -> bool:
+        words = _ev("PhoneCall", "phone_words")
         return any(
-            t.lower_ in {"phone", "telephone", "phoned", "telephoned"}
+            t.lower_ in words
             for child in verb.children
             if child.dep_ == "prep"
             for t in child.subtree
@@ -719,19 +815,9 @@ class EventExtractor:
 
         Generic words ('systems', 'equipment', 'aircraft') count only with a military
         modifier."""
-        objects = ctx.lex.event("ArmsSale", "objects")
-        generic = {"system", "systems", "equipment", "hardware", "aircraft"}
-        military = {
-            "military",
-            "defence",
-            "defense",
-            "missile",
-            "weapons",
-            "fighter",
-            "air",
-            "radar",
-            "combat",
-        }
+        objects = _ev("ArmsSale", "objects")
+        generic = _ev("ArmsSale", "generic_objects")
+        military = _ev("ArmsSale", "military_modifiers")
         candidates = [token] if direct else [t for t in token.subtree if t.i != token.i]
         for t in candidates:
             words = {t.lower_, f"{t.nbor(-1).lower_} {t.lower_}" if t.i > 0 else ""}
@@ -756,7 +842,8 @@ class EventExtractor:
     def _places(
         self, ctx: DocContext, draft: _Draft, heads: list[Token], from_is_location: bool = False
     ) -> None:
-        preps = {"in", "at", "near", "off", "inside"} | ({"from"} if from_is_location else set())
+        preps = _words("event_place_preps") | ({"from"} if from_is_location else set())
+        towards = _words("event_target_preps")
         for head in heads:
             for child in head.children:
                 if child.dep_ != "prep":
@@ -765,7 +852,7 @@ class EventExtractor:
                     place = self._place_in(ctx, child)
                     if place is not None:
                         draft.location = place
-                if child.lower_ in {"over", "toward", "towards"}:
+                if child.lower_ in towards:
                     draft.targets.extend(ctx.entities_in(child.subtree, {"Country"}))
             # "a missile that flew over Japan"
             for child in head.children:
@@ -782,14 +869,19 @@ class EventExtractor:
                     continue
                 mention = ctx.found.mention_at(node)
                 if mention is not None and mention.kind != "demonym":
-                    if mention.entity.cls in _PLACE_CLASSES:
+                    if mention.entity.cls in _words("event_place_classes"):
                         return mention.entity
         return None
 
-    def _country_for_place(self, ctx: DocContext, place: Entity) -> Entity | None:
-        if place.cls == "Country":
-            return place
-        return ctx.as_country(place)
+    def _clause_city(self, ctx: DocContext, draft: _Draft, verb: Token) -> None:
+        """'met for their summit, that time in Athens': a city anywhere in the clause."""
+        if draft.location is not None:
+            return
+        for prep in clause_preps(verb, {"in", "at"}):
+            place = self._place_in(ctx, prep)
+            if place is not None and place.cls == "City":
+                draft.location = place
+                return
 
     @staticmethod
     def _head_verb(noun: Token) -> Token | None:
@@ -803,14 +895,7 @@ class EventExtractor:
         return None
 
     def _military_context(self, ctx: DocContext, noun: Token) -> bool:
-        lower = noun.lower_
-        if lower in {"war games", "wargames", "manoeuvres", "maneuvers"}:
-            return True
-        cues = ctx.lex.words("exercise_cues")
-        if noun.i > 0 and noun.nbor(-1).lower_ == "war" and lower in {"games", "game"}:
-            return True
-        if lower in {"games", "game"}:
-            return False
+        cues = _words("exercise_cues")
         sent = noun.sent
         key = ("military", sent.start, sent.end)
         found = ctx.memo.get(key)
@@ -830,24 +915,18 @@ class EventExtractor:
             for i in armed
         )
 
-    def _called(self, ctx: DocContext, noun: Token) -> Entity | None:
+    def _called_name(self, ctx: DocContext, noun: Token) -> Entity | None:
         """'The drills, code-named Amber Shield, ...': the name given after the noun."""
         doc = noun.doc
         i = noun.i + 1
         while i < noun.sent.end and doc[i].text in {",", "-"}:
             i += 1
         words = []
-        while i < noun.sent.end and doc[i].lower_ in {
-            "code",
-            "-",
-            "named",
-            "dubbed",
-            "called",
-            "codenamed",
-        }:
+        naming = _words("event_naming_words")
+        while i < noun.sent.end and doc[i].lower_ in naming:
             words.append(doc[i].lower_)
             i += 1
-        if not any(w in {"named", "dubbed", "called", "codenamed"} for w in words):
+        if not any(w in _words("event_naming_verbs") for w in words):
             return None
         start = i
         while i < noun.sent.end and doc[i].is_title:
@@ -873,13 +952,8 @@ class EventExtractor:
         """A capitalised name before 'exercises' ('Ulchi Freedom Guardian joint exercises')."""
         doc = noun.doc
         i = noun.i - 1
-        while i >= noun.sent.start and doc[i].lower_ in {
-            "joint",
-            "annual",
-            "military",
-            "naval",
-            "combined",
-        }:
+        modifiers = _words("exercise_name_modifiers")
+        while i >= noun.sent.start and doc[i].lower_ in modifiers:
             i -= 1
         end = i + 1
         while i >= noun.sent.start and doc[i].is_title and not doc[i].is_sent_start:
@@ -991,7 +1065,7 @@ class EventExtractor:
         actor_labels = [
             e.label for e in ([draft.agent] if draft.agent else []) + draft.participants
         ]
-        label = _LABELS[draft.type]
+        label = lexicon().raw["event_labels"][draft.type]
         if draft.name is not None:
             label = draft.name.label
         elif actor_labels:
@@ -1026,3 +1100,18 @@ def _unique(entities: list[Entity]) -> list[Entity]:
         if entity is not None:
             out.setdefault(entity.key, entity)
     return list(out.values())
+
+
+_SHAPES: dict[str, Callable] = {
+    "generic": EventExtractor._generic_noun,
+    "arms_noun": EventExtractor._arms_sale_noun,
+    "missile": EventExtractor._missile_verb,
+    "meeting": EventExtractor._meeting_verb,
+    "trip": EventExtractor._trip,
+    "agreed": EventExtractor._agreed_together,
+    "called": EventExtractor._called,
+    "phone": EventExtractor._phoned,
+    "arms": EventExtractor._arms_verb,
+    "discussion": EventExtractor._discussion,
+    "visiting": EventExtractor._visiting,
+}

@@ -35,12 +35,6 @@ def _inflections(words) -> set[str]:
 
 
 def _patterns(lex: Lexicon) -> dict[str, list[list[dict]]]:
-    event_words: set[str] = set()
-    event_lemmas: set[str] = set()
-    for kind in lex.raw["events"]:
-        event_words |= _inflections(lex.event(kind, "nouns"))
-        event_lemmas |= set(lex.event(kind, "verbs"))
-    event_lemmas |= {"travel", "fly", "arrive", "go", "head", "agree"}
     return {
         "agreement": [
             [
@@ -58,10 +52,6 @@ def _patterns(lex: Lexicon) -> dict[str, list[list[dict]]]:
         "ally": [[{"LOWER": {"IN": ["ally", "allies", "alliance", "alliances"]}}]],
         "it": [[{"LOWER": "it"}]],
         "respectively": [[{"LOWER": "respectively"}]],
-        "event": [
-            [{"LOWER": {"IN": sorted(event_words)}, "POS": {"IN": sorted(NOUNS)}}],
-            [{"LEMMA": {"IN": sorted(event_lemmas)}, "POS": "VERB"}],
-        ],
     }
 
 
