@@ -9,7 +9,7 @@ import gc
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,9 @@ from kg.graph import KnowledgeGraph
 from kg.ingest import DEFAULT_MAX_CHARS, iter_documents
 from kg.model import Document
 from kg.pipeline import DEFAULT_MIN_CONFIDENCE, Extractor, extract
-from kg.rdf.io import check_output
+from kg.rdf.io import check_output, is_store_path, output_lock
+from kg.rdf.mapping import extraction_to_part
+from kg.rdf.store import BatchWriter
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +78,27 @@ def build(
     strict: bool = False,
     nlp: Language | None = None,
     extractors: Sequence[Extractor | str] | None = None,
+    workers: int = 1,
+    dask: str | None = None,
+    on_start: Callable[[int], None] | None = None,
 ) -> BuildResult:
     """Build a graph from a file or folder, or a list of them (the samples when None).
 
     With ``out`` the graph is also written there, merged into what ``out``
-    already holds; the write is atomic, so a failed build leaves ``out`` as it was.
+    already holds (documents replaced by name); a file is replaced in one step, so a failed
+    build leaves it as it was.
     Bad inputs and documents that fail inside the tool do not stop the build: they are
     reported through ``on_error`` and listed in ``BuildResult.errors``. With
     ``strict=True`` an internal error is raised instead, with its traceback.
     ``nlp`` (a spaCy pipeline) and ``extractors`` (callables, or names of registered
-    extractors: ``["position", "event"]``) replace the project's own.
+    extractors: ``["position", "event"]``) replace the project's own. ``workers`` (processes
+    on this machine) and ``dask`` (the address of a Dask scheduler) run the extraction in
+    parallel. ``on_start`` is called with the number of documents before the first is built.
+
+    An Oxigraph store output is written as the build goes: each document in one transaction
+    as soon as it is done (within a couple of seconds), so memory stays flat whatever the
+    corpus, a build killed at any moment leaves a consistent store, and a rerun completes it.
+    ``BuildResult.graph`` is then the store itself, not a copy in memory.
     """
     paths = sample_paths() if inputs is None else arguments.as_paths(inputs, "inputs")
     out = None if out is None else arguments.as_path(out, "out")
@@ -101,17 +114,66 @@ def build(
         and all(isinstance(e, str) for e in extractors)
     ):
         extractors = arguments.callables(extractors, "extractors")
+    on_start = arguments.optional_callable(on_start, "on_start")
     if out is not None:
         check_output(out)  # before any work: a build that cannot be written is not started
     result = BuildResult(graph=KnowledgeGraph())
+    parallel: dict[str, object] = {}
+    if workers != 1:
+        parallel["workers"] = workers
+    if dask is not None:
+        parallel["dask"] = dask
+    with ExitStack() as stack:
+        writer = None
+        if out is not None and is_store_path(out):
+            stack.enter_context(output_lock(out))  # builds into one store take turns
+            writer = BatchWriter(out)
+        _build_into(
+            result,
+            paths,
+            out,
+            writer,
+            max_chars,
+            strict,
+            report_to=on_error,
+            on_document=on_document,
+            on_start=on_start,
+            extract_options=dict(
+                min_confidence=min_confidence, nlp=nlp, extractors=extractors, **parallel
+            ),
+        )
+    if writer is not None and result.documents:
+        result.graph = KnowledgeGraph.open(out)
+    return result
+
+
+def _build_into(
+    result: BuildResult,
+    paths: list[Path],
+    out: Path | None,
+    writer: BatchWriter | None,
+    max_chars: int,
+    strict: bool,
+    *,
+    report_to: Callable[[GeokgError], None] | None,
+    on_document: Callable[[Document], None] | None,
+    on_start: Callable[[int], None] | None,
+    extract_options: dict,
+) -> None:
+    """Extract every document of ``paths`` into ``result.graph``, or through ``writer``."""
+    on_error = report_to
 
     def report(error: GeokgError) -> None:
         result.errors.append(error)
         if on_error is not None:
             on_error(error)
 
+    exclude = () if out is None else (out,)  # a build never reads its own output
+    if on_start is not None:  # a first reading pass, for the count (ingest is ~1 % of a build)
+        items = _read(paths, max_chars, exclude, isolate=True)
+        on_start(sum(1 for item in items if isinstance(item, Document)))
+
     def documents() -> Iterator[Document]:
-        exclude = () if out is None else (out,)  # a build never reads its own output
         for item in _read(paths, max_chars, exclude, isolate=not strict):
             if isinstance(item, DocumentError) and strict:
                 raise item.__cause__ or item
@@ -122,26 +184,27 @@ def build(
 
     with _fewer_collections():
         for extraction in extract(
-            documents(),
-            min_confidence=min_confidence,
-            nlp=nlp,
-            extractors=extractors,
-            on_error=None if strict else report,
+            documents(), on_error=None if strict else report, **extract_options
         ):
             try:
-                result.graph.add_extraction(extraction)
+                part = extraction_to_part(extraction)
             except Exception as exc:
                 if strict:
                     raise
                 report(DocumentError.from_exception(extraction.document.id, "map", exc))
                 continue
+            if writer is None:
+                result.graph.add_part(part)
+            else:
+                writer.add(part)
             result.documents.append(extraction.document.id)
             result.facts += len(extraction.facts)
             if on_document is not None:
                 on_document(extraction.document)
-        if out is not None and result.documents:
+        if writer is not None:
+            writer.flush()
+        elif out is not None and result.documents:
             result.graph.save(out)
-    return result
 
 
 def _read(

@@ -14,6 +14,9 @@ from kg import arguments
 from kg.errors import GeokgError, MissingDependencyError, describe, one_line
 from kg.ingest import DEFAULT_MAX_CHARS
 from kg.pipeline import DEFAULT_MIN_CONFIDENCE
+from kg.serve_worker import DEFAULT_MAX_ROWS as SERVE_MAX_ROWS
+from kg.serve_worker import DEFAULT_PORT
+from kg.serve_worker import DEFAULT_TIMEOUT as SERVE_TIMEOUT
 from kg.sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -58,6 +61,18 @@ def _parser() -> argparse.ArgumentParser:
         help=f"refuse documents longer than this (default {DEFAULT_MAX_CHARS:,})",
     )
     b.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    b.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="extract in N processes on this machine (default 1)",
+    )
+    b.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="extract on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)",
+    )
     b.add_argument(
         "--validate", action="store_true", help="check the built graph against the SHACL shapes"
     )
@@ -125,6 +140,46 @@ def _parser() -> argparse.ArgumentParser:
     )
     d.add_argument("--title")
 
+    x = sub.add_parser("export", parents=[strict], help="write a graph store to another format")
+    x.add_argument("graph", help="a graph store (or file) written by kg build")
+    x.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        help="output file: .trig .nq .ttl .nt .jsonld, or .graphml / .gexf (entities and facts)",
+    )
+
+    s = sub.add_parser("serve", parents=[strict], help="serve a graph store as a SPARQL endpoint")
+    s.add_argument("graph", help="a graph store written by kg build")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT}; 0: any free)"
+    )
+    s.add_argument(
+        "--allow-update", action="store_true", help="accept SPARQL updates (refused by default)"
+    )
+    s.add_argument(
+        "--timeout",
+        type=float,
+        default=SERVE_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a query after this long (default {SERVE_TIMEOUT:g}; 0: no limit)",
+    )
+    s.add_argument(
+        "--max-rows",
+        type=int,
+        default=SERVE_MAX_ROWS,
+        metavar="N",
+        help=f"rows (or triples) a result keeps at most (default {SERVE_MAX_ROWS:,}; 0: all)",
+    )
+    s.add_argument(
+        "--processes",
+        type=_positive,
+        default=2,
+        metavar="N",
+        help="query processes (default 2): queries run N at a time",
+    )
+
     e = sub.add_parser("eval", parents=[strict], help="score extraction against gold annotations")
     e.add_argument("gold", help="gold annotations (.jsonl, CONTRACT.md §3)")
     e.add_argument("--json", action="store_true", help="machine-readable output")
@@ -177,7 +232,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         if args.strict:
             raise
-        done = "; the output was left as it was" if args.command == "build" else ""
+        done = ""
+        if args.command == "build":
+            from kg.rdf.io import is_store_path
+
+            done = (
+                "; the documents done so far are in the store, a rerun completes it"
+                if is_store_path(args.out)
+                else "; the output was left as it was"
+            )
         print(f"{command}: interrupted{done}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
@@ -213,9 +276,17 @@ def _build(args: argparse.Namespace) -> int:
 
     bar = tqdm(unit="doc", desc="kg build", file=sys.stderr, disable=args.no_progress or None)
 
+    def on_start(total: int) -> None:
+        bar.reset(total=total)  # done/total and an ETA from here on
+
     def on_error(error: GeokgError) -> None:
         tqdm.write(f"kg build: {_one_line(str(error))}", file=sys.stderr)
 
+    parallel: dict[str, object] = {}
+    if args.workers != 1:
+        parallel["workers"] = args.workers
+    if args.dask:
+        parallel["dask"] = args.dask
     try:
         result = build(
             args.inputs or None,
@@ -224,7 +295,9 @@ def _build(args: argparse.Namespace) -> int:
             max_chars=args.max_chars,
             on_document=lambda _doc: bar.update(1),
             on_error=on_error,
+            on_start=None if bar.disable else on_start,
             strict=args.strict,
+            **parallel,
         )
     finally:
         bar.close()
@@ -283,6 +356,35 @@ def _draw(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace) -> int:
+    from kg.export import export
+
+    out = export(args.graph, args.out)
+    print(f"kg export: wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kg.serve import is_loopback, main_message, serve
+
+    if not is_loopback(args.host):
+        print(
+            f"kg serve: listening on {args.host}: other machines can query this store",
+            file=sys.stderr,
+        )
+    serve(
+        args.graph,
+        host=args.host,
+        port=args.port,
+        allow_update=args.allow_update,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        processes=args.processes,
+        on_ready=main_message,
+    )
+    return EXIT_OK
+
+
 def _eval(args: argparse.Namespace) -> int:
     from kg.evaluate import evaluate_file
 
@@ -313,7 +415,15 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK if conforms else EXIT_ERROR
 
 
-COMMANDS = {"build": _build, "query": _query, "draw": _draw, "eval": _eval, "validate": _validate}
+COMMANDS = {
+    "build": _build,
+    "query": _query,
+    "draw": _draw,
+    "export": _export,
+    "serve": _serve,
+    "eval": _eval,
+    "validate": _validate,
+}
 
 if __name__ == "__main__":
     sys.exit(main())
