@@ -80,3 +80,42 @@ def test_a_fact_is_followed_to_its_sentence(executed):
     assert "sentence:   Prime Minister Fumio Kishida" in text
     assert re.search(r"confidence: 0\.\d+|confidence: 1\.0", text)
     assert _stream(executed["check"]) == "text[start:end] == sentence: True\n"
+
+
+def _result_html(cell: dict) -> str:
+    results = [o for o in cell.outputs if o.output_type == "execute_result"]
+    assert len(results) == 1
+    return results[0].data["text/html"]
+
+
+def test_the_interactive_view_is_shown_inline(executed):
+    html = _result_html(executed["show"])
+    assert html.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    assert "Japan (depth 2)" in html
+    assert not re.search(r"(?:src|href)=(?:&quot;|[\"'])?https?:", html)
+
+
+@pytest.mark.parametrize(
+    "tag", ["positions_by_country", "agreements_with_limits", "events_by_month", "compare"]
+)
+def test_each_analysis_gives_a_dataframe_with_rows(executed, tag):
+    html = _result_html(executed[tag])
+    assert "<table" in html and "dataframe" in html and "<td>" in html
+
+
+def test_agreements_with_limits_all_have_limits(executed):
+    html = _result_html(executed["agreements_with_limits"])
+    rows = re.findall(r"<tr>\s*<th>\d+</th>(.*?)</tr>", html, re.S)
+    assert rows
+    assert all(re.findall(r"<td>([^<]*)</td>", row)[-1] not in ("", "NaN") for row in rows)
+
+
+def test_the_timeline_is_displayed(executed):
+    images = [o for o in executed["timeline"].outputs if "image/png" in o.get("data", {})]
+    assert len(images) == 1
+    assert base64.b64decode(images[0].data["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_two_countries_compared(executed):
+    html = _result_html(executed["compare_kinds"])
+    assert "<th>Russia</th>" in html and "<th>United States</th>" in html
