@@ -305,7 +305,10 @@ def build_others(extra: dict[str, Any], treaties: list[dict[str, Any]]) -> list[
                 "wikidata": item["wikidata"],
                 "aliases": aliases,
                 "country": item["country"],
-                "case_sensitive": sorted(f for f in [item["name"], *aliases] if is_acronym(f)),
+                "case_sensitive": sorted(
+                    {f for f in [item["name"], *aliases] if is_acronym(f)}
+                    | set(item.get("case_sensitive", []))
+                ),
             }
         )
     for state in extra["historic_states"]:

@@ -253,6 +253,10 @@ def _longer_name(doc: Doc, ent: Ent, match: Ent, matches: list[Ent], words: Name
     # not "the Novak Caliphate" of a known body "Novak"
     first = next((t.i for t in doc[ent.start : ent.end] if t.pos_ not in {"DET", "PUNCT"}), 0)
     modifier = match.start == first and match.label in {"GPE", "NORP"}
+    if ent.label == "ORG" and match.label == "ORG" and match.end - match.start == 1:
+        # a known word, no acronym, before more name words: "Democratic Rally" is not the
+        # Democrats (but "the ISIS Caliphate" is ISIS)
+        modifier = modifier or (match.start == first and not doc[match.start].is_upper)
     if ent.label == "ORG" and not modifier:
         if not any(word_key(t.text) in words.org_heads for t in rest):
             return False

@@ -105,3 +105,18 @@ def name_words() -> NameWords:
         - set(data["titles"])
     )
     return NameWords.from_dict({k: v for k, v in data.items() if not k.startswith("_")})
+
+
+@lru_cache(maxsize=1)
+def _resolution_lists() -> dict[str, frozenset[str]]:
+    data = json.loads((DATA / "names.json").read_text(encoding="utf-8"))["resolution"]
+    return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
+
+
+def resolution_words(name: str) -> frozenset[str]:
+    """A word list of entity resolution (``kg/data/names.json``, section ``resolution``),
+    its words as written there. An unknown name is an error, not an empty list."""
+    lists = _resolution_lists()
+    if name not in lists:
+        raise KeyError(f"kg/data/names.json has no resolution word list {name!r}")
+    return lists[name]

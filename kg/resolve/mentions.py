@@ -12,11 +12,12 @@ title + surname, with dated leaders from the gazetteer ("President Trump" in a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.components.words import name_words
+from kg.components.words import name_words, resolution_words
 from kg.gazetteer import GazEntry, Gazetteer, LeaderSpell
 from kg.model import Document, Entity, Evidence, has_name
 from kg.resolve import officeholders
@@ -25,188 +26,24 @@ from kg.resolve.sentences import index_sentences, trimmed_sentence
 from kg.slugs import slug
 
 # Prepositions after which a capital names the city, not its government.
-_PLACE_PREPS = {
-    "in",
-    "at",
-    "near",
-    "outside",
-    "inside",
-    "from",
-    "to",
-    "into",
-    "across",
-    "around",
-    "through",
-    "via",
-    "toward",
-    "towards",
-    "within",
-    "over",
-    "off",
-    "between",
-    "beyond",
-}
-_GOV_BODY_WORDS = {
-    "ministry",
-    "department",
-    "parliament",
-    "congress",
-    "senate",
-    "assembly",
-    "cabinet",
-    "government",
-    "office",
-    "council",
-    "court",
-    "commission",
-    "agency",
-    "bureau",
-    "house",
-    "presidency",
-    "palace",
-    "kremlin",
-    "pentagon",
-    "embassy",
-    "consulate",
-    "legislature",
-}
-_ARMED_WORDS = {
-    "army",
-    "navy",
-    "air force",
-    "forces",
-    "force",
-    "guard",
-    "corps",
-    "militia",
-    "brigade",
-    "regiment",
-    "battalion",
-    "marines",
-    "command",
-    "units",
-    "fighters",
-}
+_PLACE_PREPS = resolution_words("capital_place_prepositions")
+_GOV_BODY_WORDS = resolution_words("government_body_words")
+_ARMED_WORDS = resolution_words("armed_force_words")
 # Title, honorific and rank words and organisation head nouns of the name components.
 _NAME_WORDS = name_words()
-_TITLES = {
-    "president",
-    "presidents",
-    "minister",
-    "ministers",
-    "chancellor",
-    "premier",
-    "king",
-    "queen",
-    "senator",
-    "sen.",
-    "ambassador",
-    "secretary",
-    "general",
-    "gen.",
-    "sultan",
-    "emir",
-    "prince",
-    "spokesman",
-    "spokeswoman",
-    "spokesperson",
-    "commander",
-    "governor",
-    "mayor",
-    "chairman",
-    "counterpart",
-    "counterparts",
-    "leader",
-    "chief",
-    "envoy",
-    "director",
-    "pope",
-    "ayatollah",
-    "sheikh",
-    "imam",
-    "colonel",
-    "admiral",
-    "representative",
-    "commissioner",
-    "dr.",
-    "mr.",
-    "mrs.",
-    "ms.",
-    "potus",
-}
-_REGION_WORDS = {
-    "region",
-    "province",
-    "state",
-    "oblast",
-    "governorate",
-    "district",
-    "county",
-    "prefecture",
-    "territory",
-    "peninsula",
-    "island",
-    "islands",
-    "valley",
-    "desert",
-    "sea",
-    "strait",
-    "gulf",
-}
-_NOT_PLACES = {"Islam", "Christianity", "Judaism", "Hinduism", "Buddhism", "Sikhism"}
-_EVENT_NOUNS = {"exercise", "exercises", "drill", "drills", "summit", "operation", "war", "games"}
-_MEDIA_WORDS = {
-    "daily",
-    "newspaper",
-    "paper",
-    "broadcaster",
-    "agency",
-    "channel",
-    "network",
-    "website",
-    "outlet",
-    "magazine",
-    "tabloid",
-    "weekly",
-    "station",
-    "platform",
-}
-_TITLE_MODIFIERS = {
-    "defence",
-    "defense",
-    "foreign",
-    "interior",
-    "finance",
-    "energy",
-    "trade",
-    "justice",
-    "health",
-    "education",
-    "economy",
-    "transport",
-    "agriculture",
-    "home",
-    "security",
-    "intelligence",
-}
-_NAME_PARTICLES = {
-    "al",
-    "al-",
-    "bin",
-    "ibn",
-    "de",
-    "da",
-    "van",
-    "von",
-    "der",
-    "le",
-    "la",
-    "-",
-    "el",
-}
-_INTL_WORDS = {"united nations", "international", "union", "league", "organization", "organisation"}
+_TITLES = resolution_words("titles_before_names")
+_REGION_WORDS = resolution_words("region_words")
+_NOT_PLACES = resolution_words("not_places")
+_EVENT_NOUNS = resolution_words("event_nouns")
+_MEDIA_WORDS = resolution_words("media_words")
+_TITLE_MODIFIERS = resolution_words("title_modifiers")
+_NAME_PARTICLES = resolution_words("name_particles")
+_INTL_WORDS = resolution_words("international_words")
 _ORG_NOISE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _CONFIDENCE = {"gazetteer": 0.95, "ner": 0.75}
+# Gazetteer classes whose entries of one country are linked only where the story places
+# them (parties: "Labour", "Conservative Party" exist in many countries).
+_COUNTRY_BOUND_CLASSES = frozenset({"Organization"})
 
 
 def clean_name(text: str) -> str:
@@ -314,6 +151,7 @@ class MentionResolver:
         self.gaz = gazetteer
         self._countries: set[str] = set()
         self._titles: dict[str, set[str]] = {}
+        self._story_countries: set[str] = set()
         # the document's person names by slug, as they are added
         self._folded: dict[str, Entity] = {}
 
@@ -326,6 +164,7 @@ class MentionResolver:
         self._places_named_like_people(doc, document)
         persons = self._person_clusters(doc, document)
         self._folded = {slug(k): v for k, v in persons.items()}
+        self._story_countries = self._countries | _countries_of_people(persons.values())
         for ent in doc.ents:
             self._resolve_ent(ent, found, persons)
         self._titled_names(doc, found, persons, document)
@@ -477,7 +316,7 @@ class MentionResolver:
                 continue
             if entry.cls == "Country":
                 keys.add(entry.key)
-            elif entry.country:
+            elif entry.country and entry.cls not in _COUNTRY_BOUND_CLASSES:
                 keys.add(entry.country)
         return keys
 
@@ -618,6 +457,10 @@ class MentionResolver:
         entry = self.gaz.entry(ent.ent_id_) if ent.ent_id_ else None
         if entry is None and label in {"GPE", "ORG", "NORP", "LOC", "LAW", "FAC"}:
             entry = self.gaz.lookup(text)
+        if entry is not None and not self._fits_story(entry):
+            if len(ent) == 1 or text in entry.case_sensitive:
+                return  # "Labour" of another country's party, "Democratic" of an unplaced one
+            entry, label = None, "ORG"
         if entry is not None:
             self._resolve_gazetteer(ent, entry, found)
             return
@@ -634,6 +477,16 @@ class MentionResolver:
             found.add_mention(ent, Entity(f"place:{slug(text)}", "Place", text), "name", 0.6)
         elif label == "EVENT":
             found.add_mention(ent, Entity(f"event:{slug(text)}", "Event", text), "name", 0.6)
+
+    def _fits_story(self, entry: GazEntry) -> bool:
+        """Whether a body of one country (a party: "Labour", "the Democrats") can be meant:
+        its country is named in the story or is that of a leader the story names. Another
+        country's Labour Party is not Britain's."""
+        return not (
+            entry.cls in _COUNTRY_BOUND_CLASSES
+            and entry.country
+            and entry.country not in self._story_countries
+        )
 
     def _resolve_gazetteer(self, ent: Span, entry: GazEntry, found: DocEntities) -> None:
         conf = _CONFIDENCE["gazetteer"]
@@ -671,81 +524,13 @@ class MentionResolver:
                 found.add_mention(span, halves[token.text], "alias", 0.8)
 
 
-_LOCATIVE_PREPS = {"in", "at", "near", "into", "outside", "inside", "through", "via"}
-_PLACE_VERBS = {
-    "enter",
-    "capture",
-    "seize",
-    "shell",
-    "bomb",
-    "besiege",
-    "recapture",
-    "take",
-    "reach",
-}
-_ORG_WORDS = {
-    "academy",
-    "school",
-    "college",
-    "hospital",
-    "mosque",
-    "airport",
-    "church",
-    "ministry",
-    "department",
-    "party",
-    "council",
-    "forces",
-    "force",
-    "army",
-    "bank",
-    "union",
-    "group",
-    "organization",
-    "organisation",
-    "agency",
-    "institute",
-    "university",
-    "court",
-    "front",
-    "movement",
-    "committee",
-    "commission",
-    "corps",
-    "company",
-    "corporation",
-    "association",
-    "fund",
-    "office",
-} | _NAME_WORDS.org_heads
-_GENERIC_ORGS = {
-    "state",
-    "states",
-    "economy",
-    "the",
-    "embassy",
-    "ministry",
-    "government",
-    "army",
-    "police",
-    "court",
-    "parliament",
-    "agency",
-    "office",
-    "department",
-    "council",
-    "military",
-    "navy",
-    "administration",
-    "cabinet",
-    "senate",
-    "congress",
-    "assembly",
-    "coalition",
-    "alliance",
-    "regime",
-    "opposition",
-}
+_LOCATIVE_PREPS = resolution_words("locative_prepositions")
+_DIRECTIONS = resolution_words("directions")
+_GOVERNMENT_NOUNS = resolution_words("capital_government_nouns")
+_DATELINE_MARKS = frozenset({":", "-", "–", "—", "--"})
+_PLACE_VERBS = resolution_words("place_verbs")
+_ORG_WORDS = resolution_words("organization_words") | _NAME_WORDS.org_heads
+_GENERIC_ORGS = resolution_words("generic_organization_words")
 
 
 def _retype(ent: Span, label: str, text: str) -> str | None:
@@ -830,23 +615,21 @@ def _in_place_slot(ent: Span) -> bool:
         return True
     if node.dep_ == "pobj" and node.head.lower_ == "of":
         # "an air base south of Darwin"
-        direction = node.head.head.lower_.replace("-", "")
-        if direction in {
-            "north",
-            "south",
-            "east",
-            "west",
-            "northeast",
-            "northwest",
-            "southeast",
-            "southwest",
-        }:
+        if node.head.head.lower_.replace("-", "") in _DIRECTIONS:
             return True
     return node.dep_ == "dobj" and node.head.lemma_ in _PLACE_VERBS
 
 
+_RELATION_NOUNS = resolution_words("capital_relation_nouns")
+_CITY_HEADS = resolution_words("city_head_nouns")
+_CAPITAL_PLACE_VERBS = resolution_words("capital_place_verbs")
+_STANCE_WORDS = resolution_words("capital_stance_words")
+
+
 def is_metonym(span: Span) -> bool:
-    """Whether a capital's name stands for its government ("Seoul said") rather than the city."""
+    """Whether a capital's name stands for its government ("Seoul said", "ties between
+    Seoul and Tokyo", "known to Seoul") rather than the city ("in Seoul", "Seoul's
+    streets", "the Seoul-based firm", "the city of Seoul", "shelling hit Seoul")."""
     root = span.root
     dep = root.dep_
     if dep == "conj":
@@ -854,16 +637,58 @@ def is_metonym(span: Span) -> bool:
         while first.dep_ == "conj" and first.head != first:
             first = first.head
         dep, root = first.dep_, first
+    if _listed_with_towns(root):
+        return False  # "Lille, Lyon and Paris"
+    if span.start == span.sent.start and span.end < len(span.doc):
+        if span.doc[span.end].text in _DATELINE_MARKS:
+            return False  # "PARIS - ...": a dateline
+    head = root.head
     if dep in {"appos"}:
         return False
+    if head.lemma_ == "base" and head.i > root.i:
+        return False  # "the Seoul-based company"
     if dep == "pobj":
-        return root.head.lower_ not in _PLACE_PREPS
-    if dep == "compound" and (
-        root.head.pos_ == "PROPN"
-        or root.head.lower_ in {"summit", "talks", "meeting", "visit", "airport"}
-    ):
+        prep = head.lower_
+        if prep == "between":
+            return head.head.lower_ in _RELATION_NOUNS
+        if prep == "to" and (head.head.pos_ == "ADJ" or head.head.lower_ in _STANCE_WORDS):
+            return True  # "known to Seoul", "hostile to Seoul"
+        if prep == "of":
+            noun = head.head.lower_.replace("-", "")
+            return not (noun in _CITY_HEADS or noun in _DIRECTIONS)
+        return prep not in _PLACE_PREPS
+    if dep == "poss":
+        # "Seoul's streets", "Seoul's Gangnam district", but "Seoul's Africa policy"
+        return not (head.lower_ in _CITY_HEADS or head.ent_type_ in {"GPE", "LOC", "FAC"})
+    if dep in {"compound", "nmod"}:
+        # "the Seoul government" but "a Seoul subway station", "the Seoul Olympics"
+        return head.pos_ != "PROPN" and head.lower_ in _GOVERNMENT_NOUNS
+    if dep == "dobj" and head.lemma_ in _CAPITAL_PLACE_VERBS:
         return False
     return True
+
+
+def _listed_with_towns(first: Token) -> bool:
+    """Whether a name is listed with towns the gazetteer does not know (places, not
+    governments): "Lille, Lyon and Paris"."""
+    return any(c.ent_type_ == "GPE" and not c.ent_id_ for c in first.conjuncts if c.ent_type_) or (
+        first.ent_type_ == "GPE" and not first.ent_id_
+    )
+
+
+def _countries_of_people(people: Iterable[Entity]) -> set[str]:
+    """The countries the known people of a story have served (a dated leader's country,
+    the jurisdictions of an officeholder's posts)."""
+    table = officeholders.load()
+    keys: set[str] = set()
+    for entity in people:
+        spell = getattr(entity, "_spell", None)
+        if spell is not None:
+            keys.add(spell.country)
+        holder = table.by_qid(entity.wikidata)
+        if holder is not None:
+            keys.update(s.jurisdiction for s in holder.spells)
+    return keys
 
 
 def _name_words(name: str) -> set[str]:

@@ -1,0 +1,113 @@
+"""Entity resolution on the real pipeline: capitals as places or governments, parties by
+their adjectives, and bodies of one country only in a story that places them.
+
+Every sentence is written for these tests; each asserts which entity (class and label)
+a surface form resolves to in its story.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.gazetteer import Gazetteer
+from kg.model import Document
+from kg.nlp import build_nlp
+from kg.resolve.mentions import DocEntities, MentionResolver
+
+
+@pytest.fixture(scope="module")
+def resolve():
+    nlp = build_nlp()
+    resolver = MentionResolver(Gazetteer.load())
+
+    def run(text: str) -> DocEntities:
+        return resolver.resolve(nlp(text), Document(id="test-doc", text=text))
+
+    return run
+
+
+def resolved(found: DocEntities, surface: str) -> list[tuple[str, str, str]]:
+    """(class, label, kind) of every mention written ``surface``."""
+    mentions = [m for m in found.mentions if m.span.text == surface]
+    return [(m.entity.cls, m.entity.label, m.kind) for m in mentions]
+
+
+# -- capitals: the city or its government ----------------------------------------------
+
+CAPITALS = {
+    # the government
+    "subject": ("Ankara rejected the proposal on Monday.", "Ankara", "Country"),
+    "relation between capitals": (
+        "Ties between Ankara and Cairo have improved since the spring.",
+        "Cairo",
+        "Country",
+    ),
+    "known to": ("The details are known only to Cairo, the official said.", "Cairo", "Country"),
+    "a government noun": ("The Ankara government denied the report.", "Ankara", "Country"),
+    "possessive stance": ("Cairo's decision surprised the envoys.", "Cairo", "Country"),
+    # the city
+    "based": ("She works for a Cairo-based charity.", "Cairo", "City"),
+    "possessive place": ("Protesters filled Cairo's streets on Friday.", "Cairo", "City"),
+    "city of": ("The bid of the city of Ankara was rejected.", "Ankara", "City"),
+    "vicinity of": ("Shells fell in the vicinity of Ankara overnight.", "Ankara", "City"),
+    "struck": ("The missiles hit Kyiv before dawn, officials said.", "Kyiv", "City"),
+    "compound place": ("A blast hit a busy Cairo metro station.", "Cairo", "City"),
+    "listed with towns": ("Floods hit Giza, Tanta and Cairo last week.", "Cairo", "City"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CAPITALS))
+def test_capital_as_city_or_government(resolve, case):
+    text, surface, cls = CAPITALS[case]
+    mentions = resolved(resolve(text), surface)
+    assert mentions, f"{surface!r} not resolved in {text!r}"
+    assert {m[0] for m in mentions} == {cls}
+
+
+def test_government_of_a_capital_is_its_country(resolve):
+    found = resolve("Ankara rejected the proposal on Monday.")
+    assert resolved(found, "Ankara") == [("Country", "Turkey", "metonym")]
+
+
+# -- parties: names and adjectives -----------------------------------------------------
+
+
+def test_party_adjectives_name_their_parties(resolve):
+    found = resolve(
+        "Britain's opposition is split. Tory leader Jan Novak said Labour had failed, "
+        "and the Liberal Democrats agreed."
+    )
+    assert resolved(found, "Tory") == [("Organization", "Conservative Party", "name")]
+    assert resolved(found, "Labour") == [("Organization", "Labour Party", "name")]
+    assert resolved(found, "Liberal Democrats") == [("Organization", "Liberal Democrats", "name")]
+    assert all(e.label != "Tory" for e in found.entities.values())
+
+
+def test_party_of_a_leader_s_country(resolve):
+    # no country named, but the story names a US president
+    found = resolve("President Barack Obama met Democratic senators on Tuesday.")
+    assert resolved(found, "Democratic") == [("Organization", "Democratic Party", "name")]
+
+
+def test_party_of_another_country_is_not_linked(resolve):
+    found = resolve("In Norway, the Labour Party won the vote, and Labour leaders celebrated.")
+    assert all(e.wikidata != "Q9630" for e in found.entities.values())
+    assert not resolved(found, "Labour")  # the adjective alone names no party here
+    assert [m[1] for m in resolved(found, "Labour Party")] == ["Labour Party"]
+
+
+def test_party_word_inside_another_name(resolve):
+    found = resolve("In Cyprus, the ruling Democratic Rally hailed the deal with the US.")
+    labels = {e.label for e in found.entities.values()}
+    assert "Democratic Party" not in labels
+    assert "Democratic Rally" in labels
+
+
+def test_lower_case_party_words_are_no_names(resolve):
+    found = resolve("British labour costs rose as conservative estimates were revised.")
+    assert {e.cls for e in found.entities.values()} == {"Country"}
+
+
+def test_korea_alone_is_south_korea(resolve):
+    found = resolve("Ministers from Japan and Korea met in Tokyo.")
+    assert resolved(found, "Korea") == [("Country", "South Korea", "name")]
