@@ -273,25 +273,24 @@ def _most_connected(g, top, total, filters, filtered: bool) -> Selection:
 
 
 def _connected_top(g: nx.MultiDiGraph, ranked: list[str], top: int) -> list[str]:
-    """The first ``top`` of ``ranked``, skipping those with one neighbour only, left out
-    (a lone dot tells nothing), then filling up with the next that link to what is kept."""
-    kept = ranked[:top]
-    chosen = set(kept)
-
-    def neighbours(n: str) -> set[str]:
-        return {*g.predecessors(n), *g.successors(n)} - {n}
-
-    def linked(n: str) -> bool:
-        return any(m in chosen for m in neighbours(n))
-
-    kept = [n for n in kept if len(neighbours(n)) > 1 or linked(n)]
-    chosen = set(kept)
-    for n in ranked[top:]:
+    """At most ``top`` of ``ranked``, in rank order, none of them a lone dot: an entity none
+    of whose partners is kept yet comes with its best-ranked partner."""
+    rank = {n: i for i, n in enumerate(ranked)}
+    kept: list[str] = []
+    chosen: set[str] = set()
+    for n in ranked:
         if len(kept) >= top:
             break
-        if linked(n):
+        if n in chosen:
+            continue
+        partners = ({*g.predecessors(n), *g.successors(n)} - {n}) & rank.keys()
+        if partners & chosen:
             kept.append(n)
             chosen.add(n)
+        elif partners and len(kept) + 2 <= top:
+            partner = min(partners, key=rank.__getitem__)
+            kept += [n, partner]
+            chosen |= {n, partner}
     return kept
 
 
