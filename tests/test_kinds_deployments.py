@@ -39,3 +39,53 @@ def test_troops_counted_by_a_word_before_them_are_deployed():
     assert deployments("Thousands of Rwandan troops were deployed to Mozambique.") == {
         ("Rwanda", "Mozambique")
     }
+
+
+def counted(text: str) -> set[tuple[str, str, int | None]]:
+    (ex,) = extract([Document(id="t", text=text, date=None)])
+    return {
+        (ex.entities[f.sender].label, ex.entities[f.host].label, f.count)
+        for f in ex.facts
+        if isinstance(f, Deployment)
+    }
+
+
+def test_some_thousands_of_soldiers_stationed_somewhere_are_counted():
+    assert counted("Some 5,000 French soldiers are stationed in Chad.") == {
+        ("France", "Chad", 5000)
+    }
+
+
+def test_a_contingent_of_a_given_strength_is_counted():
+    assert counted("Germany deployed a 300-strong contingent to Lithuania last year.") == {
+        ("Germany", "Lithuania", 300)
+    }
+
+
+def test_troops_asked_to_withdraw_are_there_whatever_the_condition():
+    text = "The militia will keep fighting unless American troops withdraw from Baghdad."
+    assert deployments(text) == {("United States", "Iraq")}
+
+
+def test_a_country_s_own_troops_that_would_leave_are_there():
+    assert deployments("Kenya said its troops would leave Somalia by December.") == {
+        ("Kenya", "Somalia")
+    }
+
+
+def test_troops_stationed_where_a_place_is_are_in_its_country():
+    text = "The minister flew to Basra in southern Iraq, where British forces are stationed."
+    assert deployments(text) == {("United Kingdom", "Iraq")}
+
+
+def test_forces_of_two_countries_acting_in_one_of_them():
+    assert deployments("US and Afghan forces raided houses in Kabul on Monday.") == {
+        ("United States", "Afghanistan")
+    }
+
+
+def test_troops_of_two_countries_sent_to_a_third_are_two_deployments():
+    assert deployments("Chadian and Nigerien soldiers were deployed to Mali.") == {
+        ("Chad", "Mali"),
+        ("Niger", "Mali"),
+    }
