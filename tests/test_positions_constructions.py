@@ -6,9 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from kg.model import Document, Position
-from kg.pipeline import extract
+from positions_helpers import held, run
 
 FILE = Path(__file__).parent / "fixtures" / "position_constructions.json"
 CASES = [
@@ -20,11 +18,4 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_construction(text: str, expected: list[list[str]]):
-    (ex,) = extract([Document(id="t", text=text, date=None)], min_confidence=0.5)
-    found = {
-        (ex.entities[f.holder].label, role, ex.entities[f.jurisdiction].label)
-        for f in ex.facts
-        if isinstance(f, Position) and f.jurisdiction
-        for role in f.roles
-    }
-    assert found == {tuple(e) for e in expected}
+    assert held(run(text)) == {tuple(e) for e in expected}

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from positions_helpers import held_with_ids as held
+from positions_helpers import run
 
-from kg.model import Document, Position
-from kg.pipeline import extract
 from kg.resolve import officeholders
 from kg.resolve.officeholders import Officeholder, Officeholders, Spell
 
@@ -60,21 +60,6 @@ def test_a_post_the_table_does_not_list_gives_no_jurisdiction():
     table = _table()
     person = table.by_qid("Q2")
     assert table.jurisdiction(person, "party leader") is None
-
-
-def run(text: str):
-    (ex,) = extract([Document(id="t", text=text, date=None)], min_confidence=0.5)
-    return ex
-
-
-def held(ex) -> set[tuple[str, str | None, str, str | None]]:
-    out = set()
-    for fact in ex.facts:
-        if isinstance(fact, Position):
-            holder = ex.entities[fact.holder]
-            place = ex.entities[fact.jurisdiction].label if fact.jurisdiction else None
-            out |= {(holder.label, holder.wikidata, r, place) for r in fact.roles}
-    return out
 
 
 def test_undated_title_without_a_country_takes_the_holders_jurisdiction():

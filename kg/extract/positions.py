@@ -33,6 +33,13 @@ _HYPHENS = {"-", "–", "‑"}  # characters, not words
 _POSSESSIVES = {"'s", "’s"}
 
 
+def _joining(token: Token) -> bool:
+    """A hyphen inside a word ('vice-president'), not a dash between words ('LIMA – X')."""
+    if token.text not in _HYPHENS or token.whitespace_:
+        return False
+    return token.i == 0 or not token.doc[token.i - 1].whitespace_
+
+
 _VOCAB: dict[int, tuple] = {}
 
 
@@ -140,8 +147,18 @@ class PositionExtractor:
         """'the assembly, headed by X', 'X chairs the council': the verb names the role."""
         verb = match["verb"]
         role = ctx.lex.raw["role_clause_verbs"].get(verb.lemma_)
+        future = ctx.lex.words("future_auxiliaries")
+        if role is None or any(c.dep_ == "aux" and c.lower_ in future for c in verb.children):
+            return  # "X will chair the council": not held yet
         jurisdiction = ctx.refer(body)
-        if role is None or jurisdiction is None or jurisdiction.cls not in ACTOR_CLASSES:
+        if verb.dep_ == "advcl" or jurisdiction is None:
+            # "sent to the Union, headed by X": the parse hangs the clause on the verb; the
+            # body is the name just before it
+            i = verb.i - 1
+            if i >= 0 and verb.doc[i].text == ",":
+                i -= 1
+            jurisdiction = ctx.entity(verb.doc[i]) if i >= 0 else None
+        if jurisdiction is None or jurisdiction.cls not in ACTOR_CLASSES:
             return
         final = scaled(match.rule.confidence, modality(verb, ctx.lex))
         if final is None:
@@ -290,7 +307,7 @@ class PositionExtractor:
                 entity is not None
                 or token.lower_ in self.words
                 or token.lower_ in self.body_words
-                or token.text in _HYPHENS
+                or _joining(token)
             ):
                 tokens.append(token)
             elif token.text in _POSSESSIVES and before is not None and ctx.entity(before):
@@ -304,6 +321,12 @@ class PositionExtractor:
                 tokens.append(token)  # "Director of the Office of the King X"
             elif self._linked(token, before, tokens):
                 tokens.append(token)
+            elif (
+                token.lower_ in self.country_nouns
+                and before is not None
+                and before.lower_ in self.dets
+            ):
+                tokens.append(token)  # "the chancellor of the republic, X": the story's
             else:
                 break
             i -= 1
@@ -372,9 +395,10 @@ class PositionExtractor:
                 or token.lower_ in self.words
                 or token.lower_ in self.linkers | self.counterpart_linkers
                 or token.lower_ in self.dets
+                or token.lower_ in self.country_nouns
                 or token.lower_ == "and"
                 or token.text in _POSSESSIVES
-                or token.text in _HYPHENS
+                or _joining(token)
             ):
                 return False
             i -= 1
@@ -423,7 +447,7 @@ class PositionExtractor:
                 if all(w in self.prefix_heads for w in role_words) and nxt is not None:
                     continue  # "deputy foreign minister", "vice president"
                 linked, place = self._linked_place(ctx, tokens, i, role_words, place)
-                if place is not None:
+                if linked > i or place is not None:
                     # "Minister of Trade of Peru", "the rector of the University of Lagos"
                     jurisdiction = place
                     i = linked
@@ -498,8 +522,7 @@ class PositionExtractor:
                 j += 1
             return j, found
         if found is None and tokens[j].lower_ in self.country_nouns and j > i + 1:
-            if self.story is not None:
-                return j + 1, self.story
+            return j + 1, self.story  # without a story country, the role alone
         return i, None
 
     def _portfolio(
@@ -565,9 +588,12 @@ class PositionExtractor:
             return "counterpart"
         if text.endswith("s") and text[:-1] in self.heads:
             text = text[:-1]
-        first, _, rest = text.partition(" ")
-        if first in self.prefix_heads and rest.startswith(("minister of ", "minister for ")):
-            return f"{first} {ctx.lex.standard_role(rest)}"  # "deputy minister of trade"
+        for linked in ("minister of ", "minister for "):
+            at = text.find(" " + linked)
+            if at > 0:
+                # "deputy minister of trade", "federal minister for health": the modifiers
+                # stay before the standard form of the rest
+                return f"{text[:at]} {ctx.lex.standard_role(text[at + 1 :])}"
         if text.endswith("presidents"):
             text = text[:-1]
         if text in ctx.lex.words("role_too_vague"):
@@ -618,7 +644,7 @@ class PositionExtractor:
                     before.append(entity)
             elif token.lower_ in self.past:
                 return None
-            elif token.lower_ in self.words or token.text in _HYPHENS:
+            elif token.lower_ in self.words or _joining(token):
                 role_tokens.append(token)
             elif (
                 token.lower_ in {"of", "and"}
@@ -669,7 +695,7 @@ class PositionExtractor:
             if j < end and doc[j].lower_ in self.dets:
                 j += 1
             role_tokens = []
-            while j < end and (doc[j].lower_ in self.words or doc[j].text in _HYPHENS):
+            while j < end and (doc[j].lower_ in self.words or _joining(doc[j])):
                 role_tokens.append(doc[j].lower_)
                 j += 1
             if (
@@ -781,10 +807,16 @@ class PositionExtractor:
             prev_span = previous[0].span
             if prev_span.sent == mention.span.sent and mention.span.start - prev_span.end <= 8:
                 between = mention.span.doc[prev_span.end : mention.span.start]
-                if any(t.lower_ in {"and", ","} for t in between) and not any(
-                    t.pos_ == "VERB" for t in between
+                shared = ctx.found.entities.get(previous[1])
+                # an organisation's title does not pass on: "the rector of a university
+                # and Comptroller B" is not the university's comptroller
+                if (
+                    shared is not None
+                    and shared.cls == "Country"
+                    and any(t.lower_ in {"and", ","} for t in between)
+                    and not any(t.pos_ == "VERB" for t in between)
                 ):
-                    return ctx.found.entities.get(previous[1]), 0.75
+                    return shared, 0.75
         node = mention.span.root
         for _ in range(3):
             if node.dep_ == "dobj" and node.head.lemma_ in ctx.lex.words("role_sender_verbs"):
@@ -865,16 +897,64 @@ def _officeholder_jurisdiction(
     return entity, round(min(conf, place_conf) - 0.05, 2)
 
 
+# Marks that end a dateline ("WASHINGTON --", "CAIRO – 25 July:", "LIMA (Reuters)").
+_DATELINE_ENDS = {"--", "—", "–", "-", ":", "("}
+# How far into the text a dateline may stand, in tokens (a headline may come first).
+_DATELINE_WINDOW = 40
+# A dateline counts as this many mentions of its country.
+_DATELINE_WEIGHT = 3
+# How often the country of a story is named at least (its cities included).
+_STORY_MENTIONS = 3
+
+
 def _story_country(ctx: DocContext) -> Entity | None:
-    """The country a story is about: named at least twice, and twice as often as any other."""
+    """The country a story is about: named at least twice, and twice as often as any other.
+    A city counts for its country, a dateline city ("WASHINGTON --") several times."""
     counts: dict[str, int] = {}
+    entities: dict[str, Entity] = {}
     for mention in ctx.found.mentions:
-        if mention.entity.cls == "Country":
-            counts[mention.entity.key] = counts.get(mention.entity.key, 0) + 1
+        country = mention.entity if mention.entity.cls == "Country" else None
+        if mention.entity.cls == "City":
+            country = ctx.as_country(mention.entity)  # "told lawmakers in Lima"
+        if country is not None:
+            counts[country.key] = counts.get(country.key, 0) + 1
+            entities.setdefault(country.key, country)
+    dateline = _dateline_country(ctx)
+    if dateline is not None:
+        counts[dateline.key] = counts.get(dateline.key, 0) + _DATELINE_WEIGHT
+        entities[dateline.key] = dateline
     ranked = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+    if (
+        not ranked
+        or ranked[0][1] < _STORY_MENTIONS
+        or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1])
+    ):
         return None
-    return ctx.found.entities.get(ranked[0][0])
+    return ctx.found.entities.get(ranked[0][0]) or entities.get(ranked[0][0])
+
+
+def _dateline_country(ctx: DocContext) -> Entity | None:
+    """The country of the city a dateline names: a city at the start of a line, followed by
+    a dash, a colon or a bracket."""
+    doc = ctx.doc
+    for token in doc[: min(len(doc), _DATELINE_WINDOW)]:
+        if not (token.i == 0 or "\n" in doc[token.i - 1].text_with_ws):
+            continue
+        mention = ctx.found.mention_at(token)
+        if mention is not None:
+            end = mention.span.end
+            if mention.entity.cls == "City" and end < len(doc) and doc[end].text in _DATELINE_ENDS:
+                return ctx.as_country(mention.entity)
+            continue
+        # "WASHINGTON --": a capital in capitals, which the recogniser often misses
+        end = token.i
+        while end < min(len(doc), token.i + 3) and doc[end].is_upper and doc[end].is_alpha:
+            end += 1
+        if end > token.i and end < len(doc) and doc[end].text in _DATELINE_ENDS:
+            entry = ctx.gaz.capital_country(doc[token.i : end].text.title())
+            if entry is not None:
+                return ctx.found.entities.get(entry.key) or entity_from_gazetteer(entry)
+    return None
 
 
 def _unique_mentions(ctx: DocContext) -> list[Mention]:
