@@ -229,7 +229,8 @@ def read_only_copy(tmp_path: Path) -> Iterator[Path]:
         )
         yield source
     finally:
-        subprocess.run(["umount", str(target)], check=False, capture_output=True)
+        # lazily: a store the test opened may still hold files there until collected
+        subprocess.run(["umount", "-l", str(target)], check=False, capture_output=True)
     # ``source`` holds what the test wrote before; ``target`` shows it read-only
 
 

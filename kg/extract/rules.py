@@ -204,8 +204,8 @@ class RuleSet:
         strings = doc.vocab.strings
         wanted_lemmas = [strings.add(w) for w in self._lemmas]
         wanted_lowers = [strings.add(w) for w in self._lowers]
-        # a look at the words' hashes costs far less than the matcher: it runs only on the
-        # sentences that hold an anchor word
+        # a look at the words' hashes costs far less than the matcher: it runs only on
+        # documents, and keeps only sentences, that hold an anchor word
         array = doc.to_array([LEMMA, LOWER])
         hits = numpy.flatnonzero(
             numpy.isin(array[:, 0], wanted_lemmas) | numpy.isin(array[:, 1], wanted_lowers)
@@ -217,29 +217,36 @@ class RuleSet:
         return [sents[k] for k in sorted(sents)]
 
     def matches(self, doc: Doc) -> Iterator[Match]:
-        """Every match of every rule, sentence by sentence in document order."""
+        """Every match of every rule within one sentence, in document order."""
         sents = self.sentences(doc)
         if not sents:
             return
         matcher, by_id = self._matcher(doc.vocab)
-        for sent in sents:
-            if self.matcher_kind == "dependency":
-                found = sorted(matcher(sent), key=lambda m: m[1])
-                for match_id, token_ids in found:
-                    rule = by_id[match_id]
-                    nodes = {
-                        node["RIGHT_ID"]: doc[sent.start + i]
-                        for node, i in zip(rule.pattern, token_ids, strict=True)
-                    }
-                    yield Match(rule, nodes, sent)
-            else:
-                for match_id, start, _end, alignment in matcher(sent, with_alignments=True):
-                    rule = by_id[match_id]
-                    positions: dict[int, int] = {}
-                    for offset, element in enumerate(alignment):
-                        positions.setdefault(element, sent.start + start + offset)
-                    nodes = {n: doc[positions[p]] for n, p in rule.nodes.items() if p in positions}
-                    yield Match(rule, nodes, sent)
+        # One call on the whole document: a matcher given a sentence copies it into a new
+        # Doc first, which costs more than matching the sentences that hold no anchor.
+        wanted = {sent.start: sent for sent in sents}
+        found: list[tuple[int, int, Rule, dict[str, Token]]] = []
+        if self.matcher_kind == "dependency":
+            for match_id, token_ids in matcher(doc):
+                rule = by_id[match_id]
+                nodes = {
+                    node["RIGHT_ID"]: doc[i]
+                    for node, i in zip(rule.pattern, token_ids, strict=True)
+                }
+                found.append((token_ids[0], min(token_ids), rule, nodes))
+        else:
+            for match_id, start, _end, alignment in matcher(doc, with_alignments=True):
+                rule = by_id[match_id]
+                positions: dict[int, int] = {}
+                for offset, element in enumerate(alignment):
+                    positions.setdefault(element, start + offset)
+                nodes = {n: doc[positions[p]] for n, p in rule.nodes.items() if p in positions}
+                found.append((start, start, rule, nodes))
+        for anchor, _, rule, nodes in sorted(found, key=lambda m: (m[1], m[0])):
+            sent = wanted.get(doc[anchor].sent.start)
+            if sent is None or not all(sent.start <= t.i < sent.end for t in nodes.values()):
+                continue
+            yield Match(rule, nodes, sent)
 
 
 @cache
