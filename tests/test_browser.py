@@ -200,3 +200,20 @@ def test_the_notebook_view_renders_in_an_iframe(browser, dataset):
         assert opened.errors == []
     finally:
         opened.context.close()
+
+
+def test_the_html_timeline_renders_offline(browser, dataset, tmp_path):
+    from kg.explore.timeline import draw_timeline
+
+    out = draw_timeline(dataset, tmp_path / "events.html")
+    opened = Opened(browser, out.as_uri())
+    try:
+        page = opened.page
+        box = page.locator("svg").first.bounding_box()
+        assert box is not None and box["width"] > 400 and box["height"] > 150
+        assert page.locator("tbody tr").count() == 3
+        assert "Kestria fired a missile over the Gray Strait" in page.inner_text("tbody")
+        assert opened.errors == []
+        assert [u for u in opened.requests if not u.startswith("file://")] == []
+    finally:
+        opened.context.close()
