@@ -165,7 +165,7 @@ def test_a_click_on_an_entity_shows_its_names_and_facts(opened):
     # Following a fact from the entity shows that fact's sentence.
     page.locator("#details ul.facts li a", has_text="stations 4,200 troops").click()
     assert page.inner_text("#details h2") == "deployment: stations 4,200 troops"
-    assert "troop_count" in page.inner_text("#details dl")
+    assert "troops\n4200\n" in page.inner_text("#details dl")
 
 
 def test_filters_hide_classes_and_fact_kinds(opened):

@@ -136,6 +136,7 @@ def page_data(sel: Selection, documents: dict[str, dict], title: str) -> dict:
         "facts": facts,
         "documents": {d: documents[d] for d in _documents_used(facts) if d in documents},
         "legend": legend,
+        "valueNames": style["value_names"],
         "kinds": [{"kind": k, "color": style["edge_colors"].get(k, "#555555")} for k in kinds],
     }
 

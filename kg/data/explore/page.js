@@ -111,6 +111,7 @@
   function link(text, onclick) {
     return el("a", { role: "button", tabindex: "0", onclick: (ev) => { ev.preventDefault(); onclick(); } }, text);
   }
+  const named = (values) => Object.entries(values).map(([k, v]) => [data.valueNames[k] || k.replace(/_/g, " "), v]);
   function dl(pairs) {
     const list = el("dl");
     for (const [key, value] of pairs) {
@@ -149,7 +150,7 @@
         ["Wikidata", n.wikidata],
         ["also called", n.aliases],
         ["date", n.date],
-        ...Object.entries(n.values),
+        ...named(n.values),
         ["IRI", n.id],
       ])
     );
@@ -172,7 +173,7 @@
         ["from", from ? from.label : e.from],
         ["to", to ? to.label : e.to],
         ["role", e.role],
-        ...Object.entries(e.values),
+        ...named(e.values),
         ["fact", e.fact],
       ]),
       el("p", {}, link("show " + (from ? from.label : e.from), () => selectNode(e.from)), " · ",
