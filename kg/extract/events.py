@@ -177,7 +177,7 @@ class EventExtractor:
         draft = _Draft("MissileTest", verb)
         draft.agent = self._subject_actor(ctx, verb)
         self._places(ctx, draft, [verb, obj], from_is_location=True)
-        draft.date = ctx.day(verb)
+        draft.date = _day(ctx, verb)
         return draft if draft.agent is not None else None
 
     def _called(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
@@ -186,7 +186,7 @@ class EventExtractor:
             return None
         draft = _Draft("PhoneCall", verb)
         draft.participants = _unique(self._subject_actors(ctx, verb) + self._dobj_actors(ctx, verb))
-        draft.date = ctx.day(verb)
+        draft.date = _day(ctx, verb)
         return draft if len(draft.participants) >= 2 else None
 
     def _phoned(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
@@ -198,7 +198,7 @@ class EventExtractor:
             for prep in clause_preps(verb, {"with", "to"}):
                 others += self._prep_object_actors(ctx, prep)
         draft.participants = _unique(subjects + others)
-        draft.date = ctx.day(verb)
+        draft.date = _day(ctx, verb)
         return draft if len(draft.participants) >= 2 else None
 
     def _arms_verb(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
@@ -220,7 +220,7 @@ class EventExtractor:
         if kind == "Meeting":
             self._places(ctx, draft, [verb])
             self._clause_city(ctx, draft, verb)
-        draft.date = ctx.day(verb)
+        draft.date = _day(ctx, verb)
         return draft
 
     def _visiting(self, ctx: DocContext, visiting: Token, _kind: str | None) -> _Draft | None:
@@ -236,7 +236,7 @@ class EventExtractor:
         if not guests or not hosts or len(draft.participants) < 2:
             return None
         self._places(ctx, draft, [verb])
-        draft.date = ctx.day(verb)
+        draft.date = _day(ctx, verb)
         return draft
 
     # -- noun shapes ------------------------------------------------------------
@@ -281,7 +281,7 @@ class EventExtractor:
             self._visited(ctx, draft, noun, verb)
         if draft.location is None:
             self._places(ctx, draft, heads + ([verb] if verb is not None else []))
-        draft.date = ctx.day(noun) or (ctx.day(container) if container is not None else None)
+        draft.date = _day(ctx, noun) or (_day(ctx, container) if container is not None else None)
         return draft
 
     @staticmethod
@@ -395,7 +395,8 @@ class EventExtractor:
     def _visited(self, ctx: DocContext, draft: _Draft, noun: Token, verb: Token | None) -> None:
         """'X's visit to Y': a meeting in Y with its country as host, unless the people
         met are named; 'X received a visit from Y': a meeting in X's country."""
-        for child in noun.children:
+        light = [verb] if verb is not None and noun.dep_ == "dobj" else []  # "made a visit to"
+        for child in (c for h in (noun, *light) for c in h.children):
             if child.dep_ == "prep" and child.lower_ == "to":
                 place = self._place_in(ctx, child)
                 if place is None or place.cls not in {"City", "Country"}:
@@ -406,6 +407,11 @@ class EventExtractor:
                 if host is not None and draft.participants and len(people) < 2:
                     draft.participants = _unique(draft.participants + [host])
                 return
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "from":  # "a visit from X"
+                draft.participants = _unique(
+                    draft.participants + self._prep_object_actors(ctx, child)
+                )
         if verb is not None and verb.lemma_ in _ev("Meeting", "hosting_verbs"):
             host = self._subject_actor(ctx, verb)
             country = ctx.country_of(host) if host is not None else None
@@ -501,7 +507,7 @@ class EventExtractor:
         if draft.location is None:
             self._places(ctx, draft, [verb])
         self._clause_city(ctx, draft, verb)
-        draft.date = ctx.day(verb)
+        draft.date = _day(ctx, verb)
         if len(draft.participants) < 2 and not (draft.participants and draft.location):
             return None
         separate = self._separate_partners(ctx, verb)
@@ -542,7 +548,7 @@ class EventExtractor:
         draft = _Draft("Meeting", verb)
         draft.participants = people
         draft.location = place
-        draft.date = ctx.day(verb)
+        draft.date = _day(ctx, verb)
         return draft
 
     def _trip(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
@@ -573,7 +579,7 @@ class EventExtractor:
                         partners += self._prep_actors(ctx, talks, {"with"})
         draft.participants = _unique(visitors + (partners or [host]))
         draft.location = place
-        draft.date = ctx.day(verb)
+        draft.date = _day(ctx, verb)
         return draft
 
     def _arms_sale_noun(self, ctx: DocContext, noun: Token, _kind: str | None) -> _Draft:
@@ -589,7 +595,7 @@ class EventExtractor:
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ in {"by", "to"}:
                 draft.participants.extend(self._prep_object_actors(ctx, child))
-        draft.date = ctx.day(noun)
+        draft.date = _day(ctx, noun)
         return draft
 
     def _deal_partners(self, ctx: DocContext, verb: Token) -> list[Entity]:
@@ -634,9 +640,9 @@ class EventExtractor:
             draft.participants = _unique(recipients)
         if draft.agent is None or not draft.participants:
             return None
-        draft.date = ctx.day(verb)
+        draft.date = _day(ctx, verb)
         if draft.date is None and verb.head.pos_ == "NOUN" and verb.head.head.pos_ == "VERB":
-            draft.date = ctx.day(verb.head.head)  # "on Friday signed a contract to buy ..."
+            draft.date = _day(ctx, verb.head.head)  # "on Friday signed a contract to buy ..."
         return draft
 
     # -- helpers ----------------------------------------------------------------
@@ -725,9 +731,21 @@ class EventExtractor:
                         following = ctx.entity(node.doc[node.i + 1])
                         if following is not None and following.cls == "Person":
                             entity = following
+                    if entity is None:
+                        entity = self._named_after(ctx, node)
                     if entity is not None:
                         out.append(entity)
         return out
+
+    @staticmethod
+    def _named_after(ctx: DocContext, node: Token) -> Entity | None:
+        """'with the rector of the university, Maria Wedel,': the person named right
+        after a title phrase and a comma, whatever the parser made of the apposition."""
+        doc, end = node.doc, node.right_edge.i + 1
+        if node.pos_ != "NOUN" or end + 1 >= node.sent.end or doc[end].text != ",":
+            return None
+        entity = ctx.entity(doc[end + 1])
+        return entity if entity is not None and entity.cls == "Person" else None
 
     def _person_in(self, ctx: DocContext, node: Token) -> Entity | None:
         """The person a title phrase ends with ('his counterpart Moon Jae-in')."""
@@ -988,7 +1006,11 @@ class EventExtractor:
         for draft in drafts:
             sent = draft.anchor.sent
             waiting = pending.pop(draft.type, None)
-            if waiting is not None and draft.actors() and draft.definite:
+            if (
+                waiting is not None
+                and draft.actors()
+                and (draft.definite or _goes_on(waiting, draft))
+            ):
                 draft.date = draft.date or waiting.date
                 draft.location = draft.location or waiting.location
             target = self._same_event(events, draft)
@@ -1091,6 +1113,33 @@ def _lone(draft: _Draft) -> bool:
         and len(draft.actors()) < 2
         and draft.location is None
         and draft.date is None
+    )
+
+
+def _day(ctx: DocContext, anchor: Token) -> dt.date | None:
+    """The day the text gives for the anchor's clause; for a 'when' clause, the day of
+    the clause it modifies ("That changed on 8 August 2019, when A met B")."""
+    day = ctx.day(anchor)
+    if day is not None:
+        return day
+    clause = anchor
+    for _ in range(4):
+        if clause.pos_ in {"VERB", "AUX"} or clause.head == clause:
+            break
+        clause = clause.head
+    if clause.dep_ in {"advcl", "relcl"} and any(c.lower_ == "when" for c in clause.children):
+        return ctx.day(clause.head)
+    return None
+
+
+def _goes_on(visit: _Draft, draft: _Draft) -> bool:
+    """'The president made a visit to Turkey. He was received by ...': a visit whose
+    visitor is not named, told on in the next sentences by a meeting without a place."""
+    return (
+        visit.anchor.lower_ in _ev("Meeting", "visit_nouns")
+        and visit.location is not None
+        and draft.location is None
+        and draft.anchor.i - visit.anchor.i < 80
     )
 
 
