@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from kg.model import Document, Event
 from kg.pipeline import extract
 
@@ -129,3 +131,101 @@ def test_a_guest_received_by_a_host_met_the_host():
 
 def test_police_arriving_in_a_country_make_no_visit():
     assert meetings("Hundreds of Kenyan police officers arrived in Haiti on Tuesday.") == []
+
+
+def events(text: str, date=None) -> list[tuple]:
+    """(type, agent, participants, location, date) of every event found."""
+    (ex,) = extract([Document(id="t", text=text, date=date)])
+
+    def label(key):
+        return ex.entities[key].label if key else None
+
+    return [
+        (f.type, label(f.agent), {label(k) for k in f.participants}, label(f.location), f.date)
+        for f in ex.facts
+        if isinstance(f, Event)
+    ]
+
+
+def test_a_visit_told_over_several_sentences_is_one_meeting():
+    found = events(
+        "Senegalese President Macky Sall met Gambian President Adama Barrow in Banjul. "
+        "The two leaders discussed fishing rights. The meeting lasted three hours."
+    )
+    assert found == [
+        ("Meeting", None, {"Macky Sall", "Adama Barrow"}, "Banjul", None),
+    ]
+
+
+def test_a_visit_received_takes_place_in_the_host_s_country():
+    found = events(
+        "Ghanaian President Nana Akufo-Addo received an official visit from his Ivorian "
+        "counterpart, Alassane Ouattara."
+    )
+    assert found == [("Meeting", None, {"Nana Akufo-Addo", "Alassane Ouattara"}, "Ghana", None)]
+
+
+def test_a_meeting_place_of_an_unnamed_visitor_goes_on_to_the_meeting_told_next():
+    found = events(
+        "The president of the republic made an official visit to Kenya last month. "
+        "Ghanaian President Nana Akufo-Addo was received by Kenyan President William Ruto."
+    )
+    assert ("Meeting", None, {"Nana Akufo-Addo", "William Ruto"}, "Kenya", None) in found
+
+
+def test_a_person_named_after_a_title_phrase_is_met():
+    found = events(
+        "The Chilean delegation held meetings with the rector of the University of Chile, "
+        "Rosa Devés, on Monday."
+    )
+    assert [f[2] for f in found] == [{"Chile", "Rosa Devés"}]
+
+
+def test_people_discussing_with_each_other_somewhere_met_there():
+    found = events(
+        "In Nairobi, Ugandan President Yoweri Museveni discussed trade with Kenyan "
+        "President William Ruto."
+    )
+    assert found == [("Meeting", None, {"Yoweri Museveni", "William Ruto"}, "Nairobi", None)]
+
+
+def test_discussing_with_reporters_is_no_meeting():
+    assert events("Ugandan President Yoweri Museveni discussed the budget with reporters.") == []
+
+
+def test_who_tells_a_visiting_delegation_meets_it():
+    found = events("North Korea gave a visiting Chinese delegation a positive message on Tuesday.")
+    assert [(f[0], f[2]) for f in found] == [("Meeting", {"North Korea", "China"})]
+
+
+def test_a_missile_capable_of_hitting_targets_is_tested_not_fired_at_them():
+    found = events(
+        "Pakistan test-fired a ballistic missile capable of hitting targets deep inside India."
+    )
+    assert [(f[0], f[1]) for f in found] == [("MissileTest", "Pakistan")]
+
+
+def test_a_conference_call_and_a_call_on_the_telephone_are_phone_calls():
+    found = events(
+        "German Chancellor Olaf Scholz held a conference call with French President "
+        "Emmanuel Macron. Later, Brazilian President Lula called Argentine President "
+        "Alberto Fernandez on the telephone."
+    )
+    assert [(f[0], f[2]) for f in found] == [
+        ("PhoneCall", {"Olaf Scholz", "Emmanuel Macron"}),
+        ("PhoneCall", {"Lula", "Alberto Fernández"}),
+    ]
+
+
+def test_an_undated_story_gives_a_day_only_where_the_text_gives_the_year():
+    found = events(
+        "Peruvian President Pedro Castillo met Bolivian President Luis Arce on Tuesday. "
+        "That changed on 8 August 2019, when Chilean President Sebastian Pinera met "
+        "Argentine President Mauricio Macri."
+    )
+    assert [f[4] for f in found] == [None, dt.date(2019, 8, 8)]
+
+
+def test_an_arms_sale_approved_by_a_country_is_sold_by_it():
+    found = events("The United States approved an arms sale to Taiwan worth $100 million.")
+    assert found == [("ArmsSale", "United States", {"Taiwan"}, None, None)]
