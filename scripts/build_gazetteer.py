@@ -286,6 +286,8 @@ CLASS_PREFIX = {
     "InternationalOrganization": "org",
     "Treaty": "treaty",
     "Country": "state",
+    "City": "city",
+    "Place": "place",
 }
 
 

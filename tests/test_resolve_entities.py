@@ -111,3 +111,51 @@ def test_lower_case_party_words_are_no_names(resolve):
 def test_korea_alone_is_south_korea(resolve):
     found = resolve("Ministers from Japan and Korea met in Tokyo.")
     assert resolved(found, "Korea") == [("Country", "South Korea", "name")]
+
+
+def test_a_body_named_with_a_known_party_inside_is_its_own(resolve):
+    found = resolve("In Britain, the Parliamentary Labour Party met the Labour leader.")
+    assert resolved(found, "Parliamentary Labour Party") == [
+        ("Organization", "Parliamentary Labour Party", "name")
+    ]
+    assert resolved(found, "Labour") == [("Organization", "Labour Party", "name")]
+
+
+# -- states, regions and what is no entity ---------------------------------------------
+
+
+def test_the_kingdom_is_the_story_s_monarchy(resolve):
+    found = resolve(
+        "Jordan's king met the envoy in Amman. Jordan will keep its pledge, and the "
+        "Kingdom will host the talks, an aide of the king of Jordan said."
+    )
+    assert resolved(found, "the Kingdom") == [("Country", "Jordan", "alias")]
+    assert all(e.cls != "City" or e.label != "Kingdom" for e in found.entities.values())
+
+
+def test_a_republic_alone_without_a_country_is_nothing(resolve):
+    found = resolve("Officials said the Republic would respond, without naming anyone.")
+    assert not found.entities
+
+
+def test_regions_are_places_not_cities(resolve):
+    found = resolve("The senator flew from California to Texas; fighting went on in Darfur.")
+    for surface in ("California", "Texas", "Darfur"):
+        assert [m[0] for m in resolved(found, surface)] == ["Place"], surface
+
+
+def test_a_currency_is_not_its_country(resolve):
+    found = resolve("The firm owes 40 million US dollars to banks in Kenya.")
+    assert {e.label for e in found.entities.values() if e.cls == "Country"} == {"Kenya"}
+
+
+def test_a_body_named_with_a_demonym_implies_its_country(resolve):
+    found = resolve("The Turkish Foreign Ministry summoned the envoy on Monday.")
+    turkey = [e for e in found.entities.values() if e.cls == "Country"]
+    assert [e.label for e in turkey] == ["Turkey"]
+    assert turkey[0].evidence and turkey[0].key in found.implied
+
+
+def test_a_disease_is_no_organisation(resolve):
+    found = resolve("Donations of vaccines helped fight COVID-19 in Peru.")
+    assert {e.label for e in found.entities.values()} == {"Peru"}

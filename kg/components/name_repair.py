@@ -258,6 +258,18 @@ def _longer_name(doc: Doc, ent: Ent, match: Ent, matches: list[Ent], words: Name
         # Democrats (but "the ISIS Caliphate" is ISIS)
         modifier = modifier or (match.start == first and not doc[match.start].is_upper)
     if ent.label == "ORG" and not modifier:
+        named = [t for t in rest if t.pos_ not in {"DET", "PUNCT"}]
+        if (
+            match.label == "ORG"
+            and match.end == ent.end
+            and named
+            and all(
+                words.is_name_word(t, of_person=False)
+                and word_key(t.text) not in words.descriptive_modifiers
+                for t in named
+            )
+        ):
+            return True  # "the Parliamentary Labour Party" is not the Labour Party
         if not any(word_key(t.text) in words.org_heads for t in rest):
             return False
     person = ent.label == "PERSON"

@@ -45,6 +45,8 @@ class NameWords:
     title_prepositions: frozenset[str]  # "Minister of" (Tourism), "Ambassador to" (X)
     title_joiners: frozenset[str]  # words inside a title: "Minister of State and for Trade"
     not_names: frozenset[str]  # capitalised words that are never part of a name
+    # words before a known body's name that describe it, naming no other body: "Presidential"
+    descriptive_modifiers: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict[str, list[str]]) -> NameWords:

@@ -69,6 +69,9 @@ class DocEntities:
     entities: dict[str, Entity] = field(default_factory=dict)
     by_token: dict[int, Mention] = field(default_factory=dict)
     leaders: dict[str, LeaderSpell] = field(default_factory=dict)  # person key -> spell
+    # entities the story implies without a mention of their own ("Turkish" of "the Turkish
+    # Foreign Ministry"): kept, with evidence, though no token names them alone
+    implied: set[str] = field(default_factory=set)
     index: MentionIndex = field(default_factory=MentionIndex, repr=False)
 
     @property
@@ -171,13 +174,14 @@ class MentionResolver:
         self._acronyms(doc, found)
         self._sweep_names(doc, found, persons)
         self._resolve_north_south(doc, found)
+        self._state_forms(doc, found)
         self._drop_modifier_only_people(found)
         # A leader found by surname alone counts only if the story names that country.
         for key, spell in list(found.leaders.items()):
             entity = found.entities.get(key)
             if getattr(entity, "_weak_spell", False) and spell.country not in found.entities:
                 del found.leaders[key]
-        used = {m.entity.key for m in found.mentions}
+        used = {m.entity.key for m in found.mentions} | found.implied
         for key in [k for k in found.entities if k not in used]:
             del found.entities[key]
         return found
@@ -428,6 +432,11 @@ class MentionResolver:
             return
         if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}:
             return
+        if text in _STATE_FORMS or text.casefold() in _NOT_NAMES:
+            return  # "the Kingdom": see _state_forms; "COVID-19": a disease
+        if not ent.ent_id_ and any(p.match(text) for p in _EVENT_NAME_PATTERNS):
+            found.add_mention(ent, Entity(f"event:{slug(text)}", "Event", text), "name", 0.6)
+            return
         if not ent.ent_id_:
             label = _retype(ent, label, text)
             if label is None:
@@ -471,6 +480,8 @@ class MentionResolver:
                 return
             cls = organization_class(text)
             found.add_mention(ent, Entity(f"org:{slug(text)}", cls, text), "name", 0.7)
+            if cls in {"GovernmentBody", "ArmedForces"}:
+                self._country_of_body(ent, found)
         elif label in {"LOC", "FAC"}:
             if text.lower() in {"north", "south", "east", "west"}:
                 return
@@ -490,6 +501,8 @@ class MentionResolver:
 
     def _resolve_gazetteer(self, ent: Span, entry: GazEntry, found: DocEntities) -> None:
         conf = _CONFIDENCE["gazetteer"]
+        if entry.cls == "Country" and _names_a_currency(ent):
+            return  # "US dollars": the currency, not the country
         if entry.cls == "City":
             country = self.gaz.entry(entry.country) if entry.country else None
             if country is not None and is_metonym(ent):
@@ -501,6 +514,49 @@ class MentionResolver:
         if entry.cls == "Country" and kind == "name" and self.gaz.demonym_country(ent.text):
             kind = "demonym"
         found.add_mention(ent, entity_from_gazetteer(entry), kind, conf)
+
+    def _country_of_body(self, ent: Span, found: DocEntities) -> None:
+        """The country of a body named with its demonym or name first ("the Turkish
+        Foreign Ministry", "South Korean Army"): implied by the story, though the name is
+        the body's."""
+        words = [t for t in ent if t.pos_ != "DET"]
+        for n in (2, 1):
+            if len(words) > n:
+                surface = ent.doc[words[0].i : words[0].i + n].text
+                entry = self.gaz.demonym_country(surface) or self.gaz.country_by_name(surface)
+                if entry is not None:
+                    country = found.touch(entity_from_gazetteer(entry), ent, 0.7)
+                    found.implied.add(country.key)
+                    return
+
+    def _state_forms(self, doc: Doc, found: DocEntities) -> None:
+        """ "the Kingdom", "the Republic": the country the story names most whose name says
+        it is one (Jordan, "Hashemite Kingdom of Jordan")."""
+        counts: dict[str, int] = {}
+        for mention in found.mentions:
+            if mention.entity.cls == "Country":
+                counts[mention.entity.key] = counts.get(mention.entity.key, 0) + 1
+        if not counts:
+            return
+        for token in doc:
+            if (
+                token.text not in _STATE_FORMS
+                or token.i in found.by_token
+                or token.i == 0
+                or doc[token.i - 1].lower_ != "the"
+                or (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in {"of", "for"})
+                or (token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper())
+            ):
+                continue
+            fitting = [k for k in counts if token.text in self._state_names(k)]
+            if fitting:
+                key = max(fitting, key=lambda k: counts[k])
+                span = doc[token.i - 1 : token.i + 1]
+                found.add_mention(span, found.entities[key], "alias", 0.75)
+
+    def _state_names(self, key: str) -> str:
+        record = self.gaz.country_record(key) or {}
+        return f"{record.get('name') or ''} {record.get('official_name') or ''}"
 
     # -- "the North" / "the South" ------------------------------------------
     def _resolve_north_south(self, doc: Doc, found: DocEntities) -> None:
@@ -528,6 +584,10 @@ _LOCATIVE_PREPS = resolution_words("locative_prepositions")
 _DIRECTIONS = resolution_words("directions")
 _GOVERNMENT_NOUNS = resolution_words("capital_government_nouns")
 _DATELINE_MARKS = frozenset({":", "-", "–", "—", "--"})
+_CURRENCY_NOUNS = resolution_words("currency_nouns")
+_STATE_FORMS = resolution_words("state_form_words")
+_NOT_NAMES = resolution_words("not_names")
+_EVENT_NAME_PATTERNS = tuple(re.compile(p) for p in resolution_words("event_name_patterns"))
 _PLACE_VERBS = resolution_words("place_verbs")
 _ORG_WORDS = resolution_words("organization_words") | _NAME_WORDS.org_heads
 _GENERIC_ORGS = resolution_words("generic_organization_words")
@@ -666,6 +726,15 @@ def is_metonym(span: Span) -> bool:
     if dep == "dobj" and head.lemma_ in _CAPITAL_PLACE_VERBS:
         return False
     return True
+
+
+def _names_a_currency(span: Span) -> bool:
+    """Whether a country's name only qualifies a currency: "US dollars", "US$"."""
+    doc = span.doc
+    nxt = doc[span.end] if span.end < len(doc) else None
+    return span.text.endswith("$") or (
+        nxt is not None and nxt.lower_ in _CURRENCY_NOUNS and not span.root.dep_ == "nsubj"
+    )
 
 
 def _listed_with_towns(first: Token) -> bool:
