@@ -41,6 +41,7 @@ from kg.sparql_guard import is_update, service_endpoints
 
 PAGE = Path(__file__).resolve().parent / "data" / "serve_page.html"
 DEFAULT_PROCESSES = 2
+STARTUP_TIMEOUT = 120.0  # seconds a query process may take to start
 TEXT = "text/plain; charset=utf-8"
 
 
@@ -56,14 +57,22 @@ class Limits:
 
 
 class _Worker:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, writes: bool) -> None:
         context = multiprocessing.get_context("spawn")  # a fork would copy the server's threads
         self.connection, child = context.Pipe()
         self.process = context.Process(
-            target=serve_worker.main, args=(child, str(path)), name="kg-serve-query", daemon=True
+            target=serve_worker.main,
+            args=(child, str(path), writes),
+            name="kg-serve-update" if writes else "kg-serve-query",
+            daemon=True,
         )
         self.process.start()
         child.close()
+        # Ready once it has imported what it needs and opened the store: a query's time
+        # limit must not count the start of its process.
+        if not self.connection.poll(STARTUP_TIMEOUT) or self.connection.recv() != "ready":
+            self.stop()
+            raise ServeError(f"{path}: the query process did not start")
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -75,8 +84,8 @@ class _Worker:
 class QueryPool:
     """Processes answering queries, one query each at a time; one past its time is killed."""
 
-    def __init__(self, path: Path, size: int) -> None:
-        self.path = path
+    def __init__(self, path: Path, size: int, *, writes: bool = False) -> None:
+        self.path, self.writes = path, writes
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -84,7 +93,7 @@ class QueryPool:
             self._idle.put(self._start())
 
     def _start(self) -> _Worker:
-        worker = _Worker(self.path)
+        worker = _Worker(self.path, self.writes)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -101,7 +110,8 @@ class QueryPool:
             worker.connection.send(request)
             if not worker.connection.poll(timeout):
                 worker = self._replace(worker)
-                return Answer(503, TEXT, f"query timed out after {timeout:g} s\n".encode())
+                what = "update" if self.writes else "query"
+                return Answer(503, TEXT, f"{what} timed out after {timeout:g} s\n".encode())
             try:
                 return worker.connection.recv()
             except EOFError:
@@ -117,19 +127,13 @@ class QueryPool:
             worker.stop()
 
 
-def _run_update(path: str, sparql: str) -> None:
-    """One update, in a writer's turn on the store (run in a process of its own)."""
-    from kg.rdf.store import write_turn
-
-    with write_turn(Path(path)) as store:
-        store.update(sparql)
-
-
 class Endpoint:
     """The WSGI application: ``/`` the query page, ``/sparql`` the SPARQL endpoint."""
 
-    def __init__(self, path: Path, limits: Limits, pool: QueryPool) -> None:
-        self.path, self.limits, self.pool = path, limits, pool
+    def __init__(
+        self, path: Path, limits: Limits, pool: QueryPool, updates: QueryPool | None
+    ) -> None:
+        self.path, self.limits, self.pool, self.updates = path, limits, pool, updates
         examples = {name: load_query(name) for name in competency_names()}
         import json
 
@@ -200,22 +204,14 @@ class Endpoint:
         return response
 
     def update(self, sparql: str) -> Response:
-        if not self.limits.allow_update:
+        if self.updates is None:
             return _text(403, "updates are refused: the server is read-only (--allow-update)")
         endpoints = service_endpoints(sparql)
         if endpoints:
             return _text(403, f"SERVICE {endpoints[0]} refused: the server reaches no other host")
-        context = multiprocessing.get_context("spawn")
-        process = context.Process(target=_run_update, args=(str(self.path), sparql), daemon=True)
-        process.start()
-        process.join(self.limits.timeout)
-        if process.is_alive():
-            process.kill()
-            process.join()
-            return _text(503, f"update timed out after {self.limits.timeout:g} s; nothing written")
-        if process.exitcode != 0:
-            return _text(400, "update failed; nothing written")
-        return Response(status=204)
+        job = serve_worker.Request(sparql, [], [], "", "", None)
+        answer = self.updates.run(job, self.limits.timeout)
+        return Response(answer.body, answer.status, content_type=answer.content_type)
 
 
 def _text(status: int, message: str) -> Response:
@@ -243,8 +239,9 @@ def serve(
     StoreReader(path).close()  # a missing or foreign store is one error line, now
     limits = Limits(timeout or None, max_rows or None, allow_update)
     pool = QueryPool(path, processes)
+    updates = QueryPool(path, 1, writes=True) if allow_update else None
     try:
-        app = Endpoint(path, limits, pool)
+        app = Endpoint(path, limits, pool, updates)
         server = create_server(app, host=host, port=port, threads=threads, ident="geokg")
         bound_host, bound_port = server.socket.getsockname()[:2]
         shown = f"[{bound_host}]" if ":" in bound_host else bound_host
@@ -261,6 +258,8 @@ def serve(
             server.close()
     finally:
         pool.close()
+        if updates is not None:
+            updates.close()
 
 
 def _stop(signum: int, frame: object) -> None:

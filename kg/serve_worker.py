@@ -119,12 +119,17 @@ def _message(what: str, exc: BaseException) -> bytes:
     return f"{what}: {' '.join(str(exc).split())}\n".encode()
 
 
-def main(connection: Connection, path: str) -> None:
-    """A query process: answer requests from ``connection`` until it closes."""
+def main(connection: Connection, path: str, writes: bool = False) -> None:
+    """A query process: answer requests from ``connection`` until it closes. With ``writes``,
+    the process runs updates instead, each in a writer's turn on the store."""
     from kg.rdf.store import StoreReader
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
+    if writes:
+        _updates(connection, path)
+        return
     reader = StoreReader(path)
+    connection.send("ready")
     try:
         while True:
             try:
@@ -135,3 +140,24 @@ def main(connection: Connection, path: str) -> None:
                 connection.send(answer(store, request))
     finally:
         reader.close()
+
+
+def _updates(connection: Connection, path: str) -> None:
+    from pathlib import Path
+
+    from kg.rdf.store import in_write_turn
+
+    connection.send("ready")
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        try:
+            in_write_turn(Path(path), lambda store, text=request.sparql: store.update(text))
+            reply = Answer(204, "text/plain; charset=utf-8", b"")
+        except SyntaxError as exc:
+            reply = Answer(400, "text/plain; charset=utf-8", _message("malformed update", exc))
+        except Exception as exc:  # the update is not applied: the client is told why
+            reply = Answer(500, "text/plain; charset=utf-8", _message("update failed", exc))
+        connection.send(reply)

@@ -22,9 +22,10 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -43,6 +44,7 @@ _OX_DESCRIPTIONS = ox.NamedNode(str(descriptions_graph()))
 _OX_CLAIMS = ox.NamedNode(str(GK.claims))
 _OX_DOCUMENT = ox.NamedNode(str(GK.Document))
 _OX_TYPE = ox.NamedNode(str(RDF.type))
+T = TypeVar("T")
 LOCK_FILE = "LOCK"  # RocksDB's own lock file (its fcntl locks and our flocks do not meet)
 
 
@@ -74,9 +76,12 @@ def _lock_fds(path: Path, create: bool) -> tuple[int, int] | None:
     return intent, folder
 
 
-@contextmanager
-def write_turn(path: Path) -> Iterator[ox.Store]:
-    """The store at ``path`` open for writing, readers kept out until the block ends."""
+def in_write_turn(path: Path, action: Callable[[ox.Store], T]) -> T:
+    """Run ``action`` on the store at ``path`` open for writing, readers kept out meanwhile.
+
+    The store is closed before they come back (Oxigraph closes a store when its last reference
+    goes), so ``action`` must keep no reference to it.
+    """
     try:
         fds = _lock_fds(path, create=True)
     except OSError as exc:
@@ -91,10 +96,11 @@ def write_turn(path: Path) -> Iterator[ox.Store]:
         except OSError as exc:
             raise OutputError(str(path), _why(exc)) from exc
         try:
-            yield store
+            result = action(store)
             store.flush()
         finally:
-            del store  # closed before the readers come back
+            del store
+        return result
     finally:
         os.close(folder)
         os.close(intent)
@@ -230,7 +236,7 @@ def _nt(quad_terms: Iterable[tuple]) -> str:
 
 class StoreWriter:
     """Adds documents to a store in place, each in one transaction (use inside
-    :func:`write_turn`)."""
+    :func:`in_write_turn`)."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
@@ -309,10 +315,13 @@ class BatchWriter:
     def flush(self) -> None:
         if not self._pending:
             return
-        with write_turn(self.path) as store:
+
+        def write(store: ox.Store) -> None:
             writer = StoreWriter(store)
             for part in self._pending:
                 writer.put(part)
+
+        in_write_turn(self.path, write)
         self.written += len(self._pending)
         self._pending.clear()
 
@@ -405,5 +414,5 @@ __all__ = [
     "check_consistency",
     "content_quads",
     "reading",
-    "write_turn",
+    "in_write_turn",
 ]
