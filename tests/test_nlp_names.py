@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
+from spacy.tokens import Span
 
 from kg.components.gazetteer_ruler import in_capitalised_run, is_headline
 from kg.components.paragraphs import paragraph_sentences
@@ -290,3 +291,27 @@ def test_a_hyphen_joins_a_match_to_a_capitalised_run(nlp):
     doc = nlp("The Kenyan-Ghanaian border was closed.")
     runs = [(s.text, in_capitalised_run(s)) for s in doc.spans["gazetteer"]]
     assert runs == [("Kenyan", False), ("Ghanaian", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        # the NER's person span runs over a title or honorific into the name
+        ("Describing Mr Novak as a genius, she left.", "Describing Mr Novak", {"Novak"}),
+        (
+            "Halden Mining spokesperson Jan Novak said it would reopen.",
+            "Halden Mining spokesperson Jan Novak",
+            {"Halden Mining", "Jan Novak"},
+        ),
+        ("The fine was NT$10,000 for each offence.", "NT$10,000", set()),
+        # names holding a title word as a surname stay whole
+        ("Jason King met the envoy.", "Jason King", {"Jason King"}),
+    ],
+)
+def test_person_span_with_a_title_inside(nlp, text, span, expected):
+    doc = nlp(text)
+    start = doc.text.index(span)
+    chars = doc.char_span(start, start + len(span))
+    doc.ents = [Span(doc, chars.start, chars.end, label="PERSON")]
+    repaired = nlp.get_pipe("name_repair")(doc)
+    assert {e.text for e in repaired.ents} == expected

@@ -346,6 +346,11 @@ def split_titles(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
         if ent.label not in _TITLE_ONLY_LABELS or ent.id:
             out.append(ent)
             continue
+        if ent.label == "PERSON":
+            pieces = _split_inner_title(doc, ent, words)
+            if pieces is not None:
+                out.extend(pieces)
+                continue
         cut = title_run(doc, ent.start, ent.end, words)
         if _title_start(doc, ent, words):
             continue  # "Foreign" of "the Foreign Minister", "Crown" of "Crown Prince"
@@ -373,6 +378,33 @@ def split_titles(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
             out.append(ent)
         # else "Minister of Public Works" typed a body: a title, no name
     return out
+
+
+def _split_inner_title(doc: Doc, ent: Ent, words: NameWords) -> list[Ent] | None:
+    """A person's span with a title or honorific inside it, not at its start: the person
+    is what follows ("Novak Holdings spokesperson Jan Novak", "Describing Mr Novak");
+    what comes before stays only as an organisation's name. An amount is no person
+    ("NT$10,000"). None when the span has nothing of the kind."""
+    tokens = doc[ent.start : ent.end]
+    if any(t.like_num or any(c.isdigit() for c in t.text) or "$" in t.text for t in tokens):
+        return []
+    for t in reversed(tokens[1:]):
+        if not (_is_short_honorific(t, words) or (t.is_lower and words.is_title_head(t))):
+            continue
+        pieces = []
+        before = Ent(ent.start, t.i, "ORG", split=True)
+        if t.is_lower and _has_name_word(doc, before, words):
+            pieces.append(before)  # "Novak Holdings" of "Novak Holdings spokesperson ..."
+        if t.i + 1 < ent.end:
+            pieces.append(Ent(t.i + 1, ent.end, "PERSON"))
+        return pieces
+    return None
+
+
+def _is_short_honorific(token: Token, words: NameWords) -> bool:
+    """ "Mr", "Dr.", "HRH": an abbreviated honorific, never part of a name."""
+    key = word_key(token.text)
+    return key in words.honorifics and (token.text.endswith(".") or len(key) <= 3)
 
 
 def _title_start(doc: Doc, ent: Ent, words: NameWords) -> bool:
