@@ -140,23 +140,26 @@ class DocContext:
         if lower in words("reference_body_nouns") and any(
             c.lower_ == "the" for c in token.children
         ):
-            # "members of the bloc": the international body the story names most
-            # (how often named before, where last named) for each body; the most, the latest
-            index = self.found.index
-            tallies = {}
-            for key in index.keys("InternationalOrganization"):
-                entity = self.found.entities.get(key)
-                if entity is not None and entity.cls == "InternationalOrganization":
-                    count, last = index.tally_before(key, token.i)
-                    if count:
-                        tallies[key] = (count, last)
-            if not tallies:
-                return None
-            return self.found.entities.get(max(tallies, key=tallies.__getitem__))
+            return self.story_body(token.i)
         for child in token.children:
             if child.dep_ in {"compound", "amod"} and self.found.entity_at(child) is not None:
                 return self.found.entity_at(child)
         return None
+
+    def story_body(self, before: int) -> Entity | None:
+        """The international body the story names most before token ``before`` ("members
+        of the bloc", "another member"): the most often named, then the latest named."""
+        index = self.found.index
+        tallies = {}
+        for key in index.keys("InternationalOrganization"):
+            entity = self.found.entities.get(key)
+            if entity is not None and entity.cls == "InternationalOrganization":
+                count, last = index.tally_before(key, before)
+                if count:
+                    tallies[key] = (count, last)
+        if not tallies:
+            return None
+        return self.found.entities.get(max(tallies, key=tallies.__getitem__))
 
     def refer_group(self, token: Token) -> list[Entity]:
         """'the three countries', 'both nations': the last N countries named before."""
