@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from spacy.tokens import Span, Token
 
 from kg.extract import position_patterns
-from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
+from kg.extract.context import ACTOR_CLASSES, ORG_CLASSES, DocContext, modality, scaled
 from kg.extract.registry import register_extractor
 from kg.lexicon import Lexicon
 from kg.model import Entity, Position, has_name
@@ -158,8 +158,8 @@ class PositionExtractor:
             if i >= 0 and verb.doc[i].text == ",":
                 i -= 1
             jurisdiction = ctx.entity(verb.doc[i]) if i >= 0 else None
-        if jurisdiction is None or jurisdiction.cls not in ACTOR_CLASSES:
-            return
+        if jurisdiction is None or jurisdiction.cls not in ORG_CLASSES:
+            return  # "Spain, led by X, won the final": a team, not a post
         final = scaled(match.rule.confidence, modality(verb, ctx.lex))
         if final is None:
             return
@@ -279,7 +279,10 @@ class PositionExtractor:
         i = span.start - 1
         # "Finance Minister Dr. X", "Department Director Maj. Gen. X": honorifics and ranks
         # stand between a title and the name and are part of neither
-        while i >= sent_start and self._honorific(ctx, doc[i]):
+        while i >= sent_start and (
+            self._honorific(ctx, doc[i])
+            or (doc[i].text == "." and i > sent_start and self._honorific(ctx, doc[i - 1]))
+        ):
             i -= 1
         # "The Italian foreign minister, Luigi Di Maio, joined": a title set off by commas
         if (
@@ -299,10 +302,13 @@ class PositionExtractor:
                 token.lower_ == "and"
                 and tokens
                 and before is not None
+                and (tokens[-1].lower_ not in self.heads or before.lower_ in self.heads)
                 and before.lower_ in self.words
                 and ctx.entity(before) is None
             ):
-                tokens.append(token)  # "trade and industry commissioner"
+                # "trade and industry commissioner", "deputy prime minister and minister of
+                # defence"; but not "Minister of Agriculture and Chairman of Y"
+                tokens.append(token)
             elif (
                 entity is not None
                 or token.lower_ in self.words
@@ -386,7 +392,11 @@ class PositionExtractor:
                 token.lower_ in self.counterparts and token.tag_ not in {"NNS", "NNPS"}
             ):
                 return True
-            if token.tag_ in {"NNS", "NNPS"} and token.lower_.rstrip("s") in self.words:
+            if (
+                entity is None
+                and token.tag_ in {"NNS", "NNPS"}
+                and token.lower_.rstrip("s") in self.words
+            ):
                 return False  # "their counterparts, A, B and C": a list, not one title
             if entity is not None and entity.cls == "Person":
                 return False
