@@ -40,18 +40,27 @@ def write_corpus(path: Path, n: int, start: int = 0) -> None:
             out.write(json.dumps(copy, ensure_ascii=False) + "\n")
 
 
-def run_build(corpus: Path, store: Path) -> dict:
+def run_build(corpus: Path, store: Path, progress: float = float("inf")) -> dict:
     """``kg build`` in a child process: seconds, peak RSS and RSS over time."""
     command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "-o", str(store)]
     started = time.monotonic()
     child = subprocess.Popen([*command, "--no-progress"], stderr=subprocess.PIPE, text=True)
     process = psutil.Process(child.pid)
     samples: list[tuple[float, int]] = []
+    shown = 0.0
     while child.poll() is None:
         try:
             samples.append((time.monotonic() - started, process.memory_info().rss))
         except psutil.NoSuchProcess:
             break
+        if samples[-1][0] - shown >= progress:  # the memory so far, for long builds
+            shown = samples[-1][0]
+            peak = max(rss for _, rss in samples)
+            print(
+                f"  ... {shown:6.0f} s: RSS {samples[-1][1] / MIB:.0f} MiB, "
+                f"peak so far {peak / MIB:.0f} MiB",
+                flush=True,
+            )
         time.sleep(0.5)
     seconds = time.monotonic() - started
     summary = child.stderr.read().strip().splitlines()
@@ -79,6 +88,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--add", type=int, default=100, help="documents added at the end")
     parser.add_argument("--keep", type=Path, help="keep the largest store here")
+    parser.add_argument(
+        "--progress", type=float, default=300, help="print memory every this many seconds"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="kg-build-memory-"))
     try:
@@ -90,7 +102,7 @@ def main() -> None:
         for n in args.sizes:
             corpus, store = tmp / f"corpus-{n}.jsonl", tmp / f"store-{n}.oxigraph"
             write_corpus(corpus, n)
-            r = run_build(corpus, store)
+            r = run_build(corpus, store, args.progress)
             quarters = ", ".join(f"{q / MIB:.0f}" for q in r["quarters"])
             print(
                 f"{n:9,} {r['seconds']:8.1f} {n / r['seconds']:7.1f} "
