@@ -197,6 +197,13 @@ def test_the_notebook_view_renders_in_an_iframe(browser, dataset):
         frame.locator("body[data-ready='true']").wait_for(timeout=60_000)
         assert frame.locator("#details h2").inner_text() == "Veloria"
         assert frame.locator("#title").inner_text() == "Veloria (depth 1): 7 entities"
+        # The iframe is sandboxed (no forms): search by Enter and by the button still works.
+        frame.locator("#search").fill("gray strait")
+        frame.locator("#search").press("Enter")
+        assert frame.locator("#details h2").inner_text() == "Gray Strait"
+        frame.locator("#search").fill("Iron")
+        frame.locator("#search-button").click()
+        assert frame.locator("#details h2").inner_text() == "Iron Tide"
         assert opened.errors == []
     finally:
         opened.context.close()

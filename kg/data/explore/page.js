@@ -182,9 +182,9 @@
     );
     details.dataset.showing = "edge";
   }
-  function selectNode(id) {
+  function selectNode(id, zoom = true) {
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    if (zoom) network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
     showNode(id);
   }
   function selectEdge(id) {
@@ -204,9 +204,18 @@
     return data.nodes.find((n) => names(n).includes(wanted)) ||
       data.nodes.find((n) => names(n).some((s) => s.includes(wanted))) || null;
   }
-  document.getElementById("search-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const text = document.getElementById("search").value;
+  // Enter and the button, not the form's submission: a sandboxed iframe (Jupyter) blocks forms.
+  const searchBox = document.getElementById("search");
+  searchBox.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      search();
+    }
+  });
+  document.getElementById("search-button").addEventListener("click", search);
+  document.getElementById("search-form").addEventListener("submit", (ev) => ev.preventDefault());
+  function search() {
+    const text = searchBox.value;
     const status = document.getElementById("search-status");
     const n = find(text);
     if (!n) {
@@ -221,9 +230,9 @@
       nodeView.refresh();
     }
     selectNode(n.id);
-  });
+  }
   document.getElementById("fit").addEventListener("click", () => network.fit({ animation: false }));
-  if (data.centre && byId.has(data.centre)) network.once("stabilizationIterationsDone", () => selectNode(data.centre));
+  if (data.centre && byId.has(data.centre)) network.once("stabilizationIterationsDone", () => selectNode(data.centre, false));
 
   window.geokg = { network, nodes, edges, data, state, selectNode, selectEdge };
 })();
