@@ -178,3 +178,37 @@ def test_title(graph):
         assert fig.axes[0].get_title() == "My diagram"
     finally:
         plt.close(fig)
+
+
+def test_a_whole_graph_of_thousands_is_cut_to_the_diagram_limit():
+    g = nx.MultiDiGraph()
+    for i in range(3000):
+        g.add_node(f"{R}person/p{i}", label=f"Person {i}", cls="Person", alt_labels=[])
+    for c in range(300):
+        country = f"{R}country/c{c}"
+        g.add_node(country, label=f"Country {c}", cls="Country", alt_labels=[])
+        for i in range(c % 7 + 1):
+            person = f"{R}person/p{c * 7 + i}"
+            g.add_edge(
+                person,
+                country,
+                key=f"p{c}-{i}",
+                kind="position",
+                role="holder",
+                fact=f"p{c}-{i}",
+                roles=["minister"],
+                evidence=[],
+            )
+    # 300 countries and 1,197 people in a position (1 to 7 per country); 1,803 people in none.
+    notices = []
+    fig = render_figure(g, report=notices.append)
+    try:
+        shown = [t for t in fig.axes[0].texts if t.get_gid() == "node-label"]
+        assert len(shown) == 40
+        assert notices == [
+            "kept the 40 most connected of 3,300 entities (1,497 take part in a shown fact); "
+            "focus on an entity or raise the limit to see others"
+        ]
+        assert fig.axes[0].get_title().endswith(f"({notices[0]})")
+    finally:
+        plt.close(fig)
