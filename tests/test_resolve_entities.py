@@ -159,3 +159,31 @@ def test_a_body_named_with_a_demonym_implies_its_country(resolve):
 def test_a_disease_is_no_organisation(resolve):
     found = resolve("Donations of vaccines helped fight COVID-19 in Peru.")
     assert {e.label for e in found.entities.values()} == {"Peru"}
+
+
+# -- bodies named by what they are -----------------------------------------------------
+
+
+def test_a_country_s_generic_body_is_that_country_s(resolve):
+    found = resolve(
+        "Kenya's foreign ministry protested, and Uganda's Foreign Ministry replied. "
+        "The Foreign Ministry spokesman said more."
+    )
+    bodies = {m.span.text: m.entity for m in found.mentions if m.entity.cls != "Country"}
+    assert bodies["foreign ministry"].label == "Kenya's foreign ministry"
+    assert bodies["Foreign Ministry"].label in {"Uganda's Foreign Ministry", "Foreign Ministry"}
+    keys = {m.entity.key for m in found.mentions if "inistry" in m.span.text}
+    assert len(keys) == 3  # Kenya's, Uganda's and the story's own unnamed one
+
+
+def test_a_capitalised_generic_body_is_the_story_s_own(resolve):
+    found = resolve("The bill went back to Parliament on Monday.")
+    [body] = [e for e in found.entities.values() if e.label == "Parliament"]
+    assert body.scope == "test-doc"  # another story's Parliament is another body
+
+
+def test_a_generic_name_of_a_us_body_needs_the_us(resolve):
+    found = resolve("In Manila, the Senate of the Philippines met; the Senate voted on Monday.")
+    assert all(e.label != "United States Senate" for e in found.entities.values())
+    found = resolve("In Washington, the US president urged the Senate to vote.")
+    assert any(e.label == "United States Senate" for e in found.entities.values())

@@ -94,10 +94,14 @@ class DocEntities:
     def mention_at(self, token: Token) -> Mention | None:
         return self.by_token.get(token.i)
 
-    def add_mention(self, span: Span, entity: Entity, kind: str, confidence: float) -> Mention:
+    def add_mention(
+        self, span: Span, entity: Entity, kind: str, confidence: float, *, alias: bool = True
+    ) -> Mention:
+        """Tie ``span`` to ``entity``; its text becomes an alternative label unless
+        ``alias`` is False (a generic "Foreign Ministry" of one country's ministry)."""
         entity = self.entities.setdefault(entity.key, entity)
         surface = clean_name(span.text)
-        if has_name(surface) and surface != entity.label:
+        if alias and has_name(surface) and surface != entity.label:
             entity.alt_labels.add(surface)
         mention = Mention(span, entity, kind)
         self.index.add(mention)
@@ -175,6 +179,7 @@ class MentionResolver:
         self._sweep_names(doc, found, persons)
         self._resolve_north_south(doc, found)
         self._state_forms(doc, found)
+        self._possessed_bodies(doc, found)
         self._drop_modifier_only_people(found)
         # A leader found by surname alone counts only if the story names that country.
         for key, spell in list(found.leaders.items()):
@@ -320,7 +325,11 @@ class MentionResolver:
                 continue
             if entry.cls == "Country":
                 keys.add(entry.key)
-            elif entry.country and entry.cls not in _COUNTRY_BOUND_CLASSES:
+            elif (
+                entry.country
+                and entry.cls not in _COUNTRY_BOUND_CLASSES
+                and not _is_generic_body(clean_name(ent.text))  # "the Senate": whose?
+            ):
                 keys.add(entry.country)
         return keys
 
@@ -437,6 +446,9 @@ class MentionResolver:
         if not ent.ent_id_ and any(p.match(text) for p in _EVENT_NAME_PATTERNS):
             found.add_mention(ent, Entity(f"event:{slug(text)}", "Event", text), "name", 0.6)
             return
+        if label == "ORG" and not ent.ent_id_ and _is_generic_body(text):
+            self._generic_body(ent, text, found)
+            return
         if not ent.ent_id_:
             label = _retype(ent, label, text)
             if label is None:
@@ -470,6 +482,15 @@ class MentionResolver:
             if len(ent) == 1 or text in entry.case_sensitive:
                 return  # "Labour" of another country's party, "Democratic" of an unplaced one
             entry, label = None, "ORG"
+        if (
+            entry is not None
+            and entry.cls == "GovernmentBody"
+            and entry.country not in self._story_countries
+            and _is_generic_body(text)
+        ):
+            # "the Senate" names the US Senate only in a story about the United States
+            self._generic_body(ent, text, found)
+            return
         if entry is not None:
             self._resolve_gazetteer(ent, entry, found)
             return
@@ -514,6 +535,56 @@ class MentionResolver:
         if entry.cls == "Country" and kind == "name" and self.gaz.demonym_country(ent.text):
             kind = "demonym"
         found.add_mention(ent, entity_from_gazetteer(entry), kind, conf)
+
+    def _generic_body(self, ent: Span, text: str, found: DocEntities) -> None:
+        """A body named by what it is ("the Foreign Ministry", "Parliament", "Iraq's
+        electoral commission"): one country's when a possessive or demonym says which,
+        else this story's own; a lower-case one only with its country."""
+        doc = ent.doc
+        owner = None
+        before = ent.start - 1 if ent.start > 0 and doc[ent.start - 1].lower_ != "the" else None
+        if before is not None and doc[before].text in _POSSESSIVES and before > 0:
+            owner = found.by_token.get(before - 1)
+        elif before is not None:
+            owner = found.by_token.get(before)  # "the Syrian foreign ministry"
+        cls = organization_class(text)
+        if owner is not None and owner.entity.cls == "Country":
+            country = owner.entity
+            surface = doc[owner.span.start : ent.end].text
+            key = f"gov:{slug(country.key)}:{slug(text)}"
+            found.add_mention(ent, Entity(key, cls, clean_name(surface)), "name", 0.7, alias=False)
+            return
+        if text.islower():
+            return
+        scope = found.document.id
+        entity = Entity(f"org:{slug(scope)}:{slug(text)}", cls, text, scope=scope)
+        found.add_mention(ent, entity, "name", 0.65)
+
+    def _possessed_bodies(self, doc: Doc, found: DocEntities) -> None:
+        """Bodies the NER leaves untagged after their country: "Iraq's electoral
+        commission", "the Syrian foreign ministry"."""
+        for mention in found.index.sorted():
+            if mention.entity.cls != "Country":
+                continue
+            start = mention.span.end
+            if start < len(doc) and doc[start].text in _POSSESSIVES:
+                start += 1
+            end = start
+            while (
+                end < len(doc)
+                and end - start < 4
+                and end not in found.by_token
+                and doc[end].is_lower
+                and (
+                    doc[end].lower_ in _GENERIC_BODY_WORDS or doc[end].lower_ in _GENERIC_BODY_HEADS
+                )
+            ):
+                end += 1
+            while end > start and doc[end - 1].lower_ not in _GENERIC_BODY_HEADS:
+                end -= 1
+            if end > start and start > mention.span.end - 1:
+                span = doc[start:end]
+                self._generic_body(span, span.text, found)
 
     def _country_of_body(self, ent: Span, found: DocEntities) -> None:
         """The country of a body named with its demonym or name first ("the Turkish
@@ -585,6 +656,9 @@ _DIRECTIONS = resolution_words("directions")
 _GOVERNMENT_NOUNS = resolution_words("capital_government_nouns")
 _DATELINE_MARKS = frozenset({":", "-", "–", "—", "--"})
 _CURRENCY_NOUNS = resolution_words("currency_nouns")
+_GENERIC_BODY_HEADS = resolution_words("generic_body_heads")
+_GENERIC_BODY_WORDS = resolution_words("generic_body_words")
+_POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 _STATE_FORMS = resolution_words("state_form_words")
 _NOT_NAMES = resolution_words("not_names")
 _EVENT_NAME_PATTERNS = tuple(re.compile(p) for p in resolution_words("event_name_patterns"))
@@ -726,6 +800,16 @@ def is_metonym(span: Span) -> bool:
     if dep == "dobj" and head.lemma_ in _CAPITAL_PLACE_VERBS:
         return False
     return True
+
+
+def _is_generic_body(text: str) -> bool:
+    """Whether a name only says what a body is: "Foreign Ministry", "the Assembly",
+    "Ministry of Foreign Affairs", "electoral commission" (no country or proper name)."""
+    words = text.lower().split()
+    if not words or len(words) > 6:
+        return False
+    heads = [w for w in words if w in _GENERIC_BODY_HEADS]
+    return bool(heads) and all(w in _GENERIC_BODY_HEADS or w in _GENERIC_BODY_WORDS for w in words)
 
 
 def _names_a_currency(span: Span) -> bool:
