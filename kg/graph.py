@@ -39,6 +39,7 @@ from kg.rdf.namespaces import DCTERMS, GK
 from kg.rdf.store import COUNTS, BatchWriter, StoreReader, reading
 from kg.rdf.terms import OxConverter, Quad, quad_key
 from kg.resources import ONTOLOGY_DIR
+from kg.sparql_runner import QueryProcess
 
 _COUNT_TRIPLES = (
     "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o "
@@ -61,6 +62,8 @@ class KnowledgeGraph:
         self._dataset = dataset  # up to date unless ``_changed``
         self._source = source  # the file or store this graph was loaded from, unless changed
         self._reader: StoreReader | None = None
+        self._queries: QueryProcess | None = None  # for a store: where its queries run
+        self._asked = 0
         self._store: ox.Store | None = None  # in memory: a file's content, or the parts'
         fresh = dataset is None and source is None
         self._split: Split | None = Split({}, []) if fresh else None
@@ -70,6 +73,7 @@ class KnowledgeGraph:
                 if not live:
                     self._source = source = _snapshot(source, self)
                 self._reader = StoreReader(source)
+                weakref.finalize(self, self._reader.close)
             else:
                 self._store = load_file_store(source)
 
@@ -102,6 +106,9 @@ class KnowledgeGraph:
     def _drop_sources(self) -> None:
         self._parts()  # taken from the source before it is let go
         self._source = None
+        if self._queries is not None:
+            self._queries.close()
+            self._queries = None
         if self._reader is not None:
             self._reader.close()
             self._reader = None
@@ -152,6 +159,9 @@ class KnowledgeGraph:
 
     def close(self) -> None:
         """Let go of the store this graph was loaded from (the graph is unusable after)."""
+        if self._queries is not None:
+            self._queries.close()
+            self._queries = None
         if self._reader is not None:
             self._reader.close()
 
@@ -218,6 +228,14 @@ class KnowledgeGraph:
         """Run SPARQL text, a ``.rq`` file or a competency query name ("positions")."""
         from kg.sparql import load_query, run_query
 
+        self._asked += 1
+        if self._reader is not None and not self._changed and self._asked > 1:
+            # A store queried again and again answers in a process of its own, which keeps
+            # the time limit without a fork per query (a first query forks: no start-up).
+            if self._queries is None:
+                self._queries = QueryProcess(str(self._source))
+                weakref.finalize(self, self._queries.close)
+            return run_query(self._queries, load_query(sparql), **kwargs)
         with self.oxigraph() as store:
             return run_query(store, load_query(sparql), **kwargs)
 

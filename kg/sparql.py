@@ -29,7 +29,13 @@ import rdflib
 from kg.errors import GeokgError
 from kg.resources import QUERIES_DIR
 from kg.sparql_guard import is_update, service_endpoints
-from kg.sparql_runner import QueryResult, Value, evaluate, evaluate_with_deadline
+from kg.sparql_runner import (
+    QueryProcess,
+    QueryResult,
+    Value,
+    evaluate,
+    evaluate_with_deadline,
+)
 
 DEFAULT_TIMEOUT = 300.0  # seconds
 DEFAULT_MAX_ROWS = 100_000
@@ -123,9 +129,10 @@ def _competency_path(name: str) -> Path | None:
 def to_store(dataset: rdflib.Dataset | rdflib.Graph | ox.Store) -> ox.Store:
     """Copy an rdflib graph or dataset into an in-memory pyoxigraph store.
 
-    A store is returned as it is. Named graphs are kept.
+    A store (or a :class:`~kg.sparql_runner.QueryProcess` holding one) is returned as it
+    is. Named graphs are kept.
     """
-    if isinstance(dataset, ox.Store):
+    if isinstance(dataset, ox.Store | QueryProcess):
         return dataset
     store = ox.Store()
     if isinstance(dataset, rdflib.Dataset | rdflib.ConjunctiveGraph):
@@ -143,7 +150,7 @@ def to_store(dataset: rdflib.Dataset | rdflib.Graph | ox.Store) -> ox.Store:
 
 
 def run_query(
-    dataset: rdflib.Dataset | rdflib.Graph | ox.Store,
+    dataset: rdflib.Dataset | rdflib.Graph | ox.Store | QueryProcess,
     sparql: str,
     *,
     name: str | None = None,
@@ -193,9 +200,15 @@ def check_query(sparql: str, *, name: str | None = None, allow_service: bool = F
 
 
 def _run(
-    store: ox.Store, sparql: str, label: str, timeout: float | None, max_rows: int | None
+    store: ox.Store | QueryProcess,
+    sparql: str,
+    label: str,
+    timeout: float | None,
+    max_rows: int | None,
 ) -> QueryResult:
     try:
+        if isinstance(store, QueryProcess):
+            return store.run(sparql, max_rows, timeout)
         if timeout is None:
             return evaluate(store, sparql, max_rows)
         return evaluate_with_deadline(store, sparql, max_rows, timeout)

@@ -134,6 +134,93 @@ def evaluate_with_deadline(
     raise _QUERY_EXCEPTIONS.get(name, RuntimeError)(text)
 
 
+class QueryProcess:
+    """A process of its own that holds a store open read-only and answers queries one at a
+    time, for a graph queried many times: a query costs a message each way, not a fork. A
+    query past its deadline is stopped by killing the process, started again on next use."""
+
+    STARTUP = 120.0  # seconds the process may take to start
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._child: multiprocessing.process.BaseProcess | None = None
+        self._connection: Connection | None = None
+
+    def _start(self) -> Connection:
+        if self._child is not None and self._child.is_alive() and self._connection is not None:
+            return self._connection
+        self.close()
+        context = multiprocessing.get_context("spawn")
+        self._connection, child_end = context.Pipe()
+        self._child = context.Process(
+            target=_serve_queries, args=(child_end, self.path), name="kg-query", daemon=True
+        )
+        self._child.start()
+        child_end.close()
+        if not self._connection.poll(self.STARTUP):
+            self.close()
+            raise ChildProcessError("the query process did not start")
+        message = self._connection.recv()
+        if message[0] != "ready":
+            self.close()
+            _, name, text = message
+            raise _QUERY_EXCEPTIONS.get(name, RuntimeError)(text)
+        return self._connection
+
+    def run(self, sparql: str, max_rows: int | None, timeout: float | None) -> QueryResult:
+        connection = self._start()
+        connection.send((sparql, max_rows))
+        if not connection.poll(timeout):
+            self.close()
+            raise TimeoutError(f"timed out after {timeout:g} s")
+        try:
+            message = connection.recv()
+        except EOFError:
+            how = _how(self._child) if self._child is not None else "gone"
+            self.close()
+            raise ChildProcessError(f"the query process ended without an answer ({how})") from None
+        if message[0] == "ok":
+            return message[1]
+        _, name, text = message
+        raise _QUERY_EXCEPTIONS.get(name, RuntimeError)(text)
+
+    def close(self) -> None:
+        if self._child is not None:
+            if self._child.is_alive():
+                self._child.kill()
+            self._child.join()
+            self._child = None
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+def _serve_queries(connection: Connection, path: str) -> None:
+    from kg.rdf.store import StoreReader
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    try:
+        reader = StoreReader(path)
+    except Exception as exc:
+        connection.send(("error", type(exc).__name__, str(exc)))
+        return
+    connection.send(("ready",))
+    try:
+        while True:
+            try:
+                sparql, max_rows = connection.recv()
+            except EOFError:
+                return
+            try:
+                with reader.use() as store:
+                    message: tuple = ("ok", evaluate(store, sparql, max_rows))
+            except Exception as exc:  # sent to the parent, which raises it
+                message = ("error", type(exc).__name__, str(exc))
+            connection.send(message)
+    finally:
+        reader.close()
+
+
 def _start_method(store: ox.Store) -> tuple[multiprocessing.context.BaseContext, object]:
     """The multiprocessing context, and what the child needs to find the store."""
     if START_METHOD == "fork":
