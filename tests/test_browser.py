@@ -224,3 +224,34 @@ def test_the_html_timeline_renders_offline(browser, dataset, tmp_path):
         assert [u for u in opened.requests if not u.startswith("file://")] == []
     finally:
         opened.context.close()
+
+
+def test_a_cut_view_says_what_an_entity_has_beyond_it(browser, dataset, tmp_path):
+    out = write_page(dataset, tmp_path / "top.html", top=3)
+    opened = Opened(browser, out.as_uri())
+    try:
+        page = opened.page
+        page.wait_for_function("document.body.dataset.ready === 'true'", timeout=60_000)
+        assert page.inner_text("#notice").startswith("kept the 3 most connected of 14 entities")
+        page.fill("#search", "Veloria")
+        page.press("#search", "Enter")
+        assert page.inner_text("#details p.more") == (
+            "Linked to 5 entities in the graph, 2 of them shown here: "
+            "draw it with focus on Veloria to see all."
+        )
+        assert opened.errors == []
+    finally:
+        opened.context.close()
+
+
+def test_an_empty_view_says_so(browser, tmp_path):
+    import networkx as nx
+
+    out = write_page(nx.MultiDiGraph(), tmp_path / "empty.html")
+    opened = Opened(browser, out.as_uri())
+    try:
+        opened.page.wait_for_function("document.body.dataset.ready === 'true'", timeout=60_000)
+        assert opened.page.inner_text("#graph") == "Nothing to show."
+        assert opened.errors == []
+    finally:
+        opened.context.close()

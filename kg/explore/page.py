@@ -114,6 +114,7 @@ def page_data(sel: Selection, documents: dict[str, dict], title: str) -> dict:
                 "fact": data.get("fact"),
                 "values": _node_values(data, g),
                 "degree": degree[node],
+                "partners": sel.partners.get(node, degree[node]),
             }
         )
     classes = sorted({n["cls"] for n in nodes})

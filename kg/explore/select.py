@@ -49,6 +49,7 @@ class Selection:
     limited: bool = False  # True when the limit left out entities that would have been shown
     filters: list[str] = field(default_factory=list)
     depth: int = 0  # hops around the centre
+    partners: dict[str, int] = field(default_factory=dict)  # kept node → partners in the graph
 
 
 # -- focus ------------------------------------------------------------------------------
@@ -209,13 +210,20 @@ def select(
             h.add_node(centre, **g.nodes[centre])
         g = h
     if centre is not None:
-        return _around(g, centre, depth, top, total, filters)
-    return _most_connected(g, top, total, filters, filtered=keep_edges is not None)
+        sel = _around(g, centre, depth, top, total, filters)
+    else:
+        sel = _most_connected(g, top, total, filters, filtered=keep_edges is not None)
+    sel.partners = {n: len(_partners(g, n)) for n in sel.graph}
+    return sel
+
+
+def _partners(g: nx.MultiDiGraph, node: str) -> set[str]:
+    return {*g.predecessors(node), *g.successors(node)} - {node}
 
 
 def _connections(g: nx.MultiDiGraph) -> dict[str, int]:
     """Distinct neighbours of each node, whatever the direction and number of facts."""
-    return {n: len(set(g.predecessors(n)) | set(g.successors(n))) for n in g}
+    return {n: len(_partners(g, n)) for n in g}
 
 
 def _around(g, centre, depth, top, total, filters) -> Selection:
@@ -283,7 +291,7 @@ def _connected_top(g: nx.MultiDiGraph, ranked: list[str], top: int) -> list[str]
             break
         if n in chosen:
             continue
-        partners = ({*g.predecessors(n), *g.successors(n)} - {n}) & rank.keys()
+        partners = _partners(g, n) & rank.keys()
         if partners & chosen:
             kept.append(n)
             chosen.add(n)

@@ -95,6 +95,11 @@
       layout: { randomSeed: 7, improvedLayout: data.nodes.length <= 150 },
     }
   );
+  if (!data.nodes.length) {
+    container.append(el("p", { class: "hint empty" }, "Nothing to show."));
+    state.ready = true;
+    document.body.dataset.ready = "true";
+  }
   network.once("stabilizationIterationsDone", () => {
     network.setOptions({ physics: false }); // a still picture once laid out: stays responsive
     network.fit({ animation: false });
@@ -159,6 +164,10 @@
       const list = el("ul", { class: "facts" });
       for (const e of facts) list.append(el("li", {}, link(factLine(e), () => selectEdge(e.id))));
       details.append(el("h3", {}, `Facts shown (${facts.length})`), list);
+    }
+    if (n.partners > n.degree) {
+      details.append(el("p", { class: "hint more" },
+        `Linked to ${n.partners} entities in the graph, ${n.degree} of them shown here: draw it with focus on ${n.label} to see all.`));
     }
     if (n.fact) details.append(evidenceList(n.fact));
     details.dataset.showing = "node";
