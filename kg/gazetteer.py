@@ -149,7 +149,7 @@ class Gazetteer:
         return GazEntry(
             key=rec["key"],
             name=rec["name"],
-            cls="Country",
+            cls=rec.get("cls", "Country"),
             wikidata=rec["wikidata"],
             aliases=tuple(rec["aliases"]) + tuple(rec["demonyms"]),
             case_sensitive=tuple(rec["case_sensitive"]),

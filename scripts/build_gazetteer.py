@@ -208,6 +208,8 @@ def build_countries(rows: list[dict[str, str]], rules: dict[str, Any]) -> list[d
         rec["case_sensitive"] = sorted(
             {f for f in forms if is_acronym(f) or f in rules["case_sensitive"]}
         )
+        if rec["key"] in rules.get("as_cities", []):
+            rec["cls"] = "City"  # Hong Kong, Macau: cities of the news, not countries
     return sorted(records, key=lambda r: (fold(r["name"]), r["key"]))
 
 

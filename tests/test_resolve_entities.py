@@ -187,3 +187,15 @@ def test_a_generic_name_of_a_us_body_needs_the_us(resolve):
     assert all(e.label != "United States Senate" for e in found.entities.values())
     found = resolve("In Washington, the US president urged the Senate to vote.")
     assert any(e.label == "United States Senate" for e in found.entities.values())
+
+
+def test_hong_kong_is_a_city_and_constituent_countries_are_places(resolve):
+    found = resolve("Officials in Hong Kong and Scotland met on Monday.")
+    assert resolved(found, "Hong Kong") == [("City", "Hong Kong", "city")]
+    assert [m[0] for m in resolved(found, "Scotland")] == ["Place"]
+
+
+def test_a_demonym_is_no_first_name(resolve):
+    found = resolve("He finished ahead of Kenyan Peter Mwangi in Boston.")
+    assert resolved(found, "Kenyan") == [("Country", "Kenya", "demonym")]
+    assert [m[1] for m in resolved(found, "Peter Mwangi")] == ["Peter Mwangi"]

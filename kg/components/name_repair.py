@@ -242,6 +242,8 @@ def _longer_name(doc: Doc, ent: Ent, match: Ent, matches: list[Ent], words: Name
     if ent.label == "PERSON" and match.label != "PERSON":
         if match.start != ent.start or words.is_title_part(doc[match.end]):
             return False
+        if match.label == "NORP":
+            return False  # "Kenyan Jan Novak": a demonym is no first name
     elif ent.label not in _LONGER_NAME_LABELS and ent.label != match.label:
         return False
     inside = set()
