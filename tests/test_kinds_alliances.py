@@ -36,3 +36,43 @@ def test_each_listed_ally_of_a_country_is_one_alliance():
 
 def test_allies_without_names_are_no_alliance():
     assert alliances("Japan's allies met in Tokyo on Monday.") == set()
+
+
+def test_listed_allies_of_one_country_pair_with_it_not_each_other():
+    assert alliances("Ghana and Togo are close allies of France.") == {
+        frozenset({"Ghana", "France"}),
+        frozenset({"Togo", "France"}),
+    }
+
+
+def test_allies_without_an_owner_are_allies_of_each_other():
+    assert alliances("Treaty allies Japan and South Korea held drills.") == {
+        frozenset({"Japan", "South Korea"})
+    }
+
+
+def test_the_two_countries_named_in_the_alliance_name():
+    assert alliances("The Russia-Belarus alliance has held for decades.") == {
+        frozenset({"Russia", "Belarus"})
+    }
+
+
+def test_their_alliance_is_of_the_subjects():
+    assert alliances("Armenia and Russia renewed their alliance.") == {
+        frozenset({"Armenia", "Russia"})
+    }
+
+
+def test_a_relative_pronoun_called_an_ally():
+    assert alliances("He thanked Poland, which he called Lithuania's closest ally.") == {
+        frozenset({"Poland", "Lithuania"})
+    }
+
+
+def test_no_alliance_and_a_negated_one_are_none():
+    assert alliances("There is no alliance between Russia and China.") == set()
+    assert alliances("Serbia is not an ally of Russia.") == set()
+
+
+def test_a_body_named_alliance_is_no_bond():
+    assert alliances("Mali and Niger founded the Alliance of Sahel States.") == set()

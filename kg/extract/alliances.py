@@ -1,32 +1,27 @@
 """Alliances: countries called allies or in an alliance with each other.
 
-Shapes: "X and Y are allies", "X's ally Y", "treaty allies X and Y", "an alliance
-between X and Y", "X's alliance with Y", "the X-Y alliance", and "their alliance"
-where "their" are the two actors of the sentence (two countries, or two leaders
-whose countries are known).
+The constructions are the rules of ``kg/data/patterns/alliances.json`` ("X and Y are
+allies", "X, an ally of Y", "Z's allies A and B", "the alliance between X and Y", "its
+alliance with Y", "the X-Y alliance", "their alliance"). Each match names the allied
+'side' and, for some, a hub all sides are allied to; this module keeps the mechanics:
+conjuncts, pronouns and 'the two countries', people standing for their countries, one
+alliance per side and hub.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
 from kg.extract.context import DocContext, modality, scaled
 from kg.extract.registry import register_extractor
+from kg.extract.rules import Match, rule_set
+from kg.extract.syntax import children, is_verbal, prep_objects, subjects, with_conjuncts
 from kg.model import Alliance, Entity
 
-_HOSTILE_PREPS = {"against", "by", "from"}
-_HOSTILE_NOUNS = {
-    "threat",
-    "threats",
-    "attack",
-    "attacks",
-    "aggression",
-    "enemy",
-    "enemies",
-    "adversary",
-}
+FILE = "alliances"
+_MODIFIERS = ("poss", "compound", "amod", "nmod")
 
 
 @register_extractor("alliance", provides=("alliance",), requires=("position",))
@@ -34,179 +29,156 @@ class AllianceExtractor:
     name = "alliance"
 
     def __call__(self, ctx: DocContext) -> Iterator[Alliance]:
-        for token in ctx.trigger_tokens("ally"):
-            if token.pos_ not in {"NOUN", "PROPN"}:
-                continue
-            if ctx.entity(token) is not None:
-                continue
-            allies = self._allies(ctx, token)
-            if len(allies) < 2:
-                continue
-            mode = modality(token, ctx.lex)
-            confidence = scaled(0.8, mode)
+        negation = ctx.lex.words("negation_words")
+        for match in rule_set(FILE).matches(ctx.doc):
+            noun = match["noun"]
+            if ctx.entity(noun) is not None:
+                continue  # "the Alliance of Sahel States" is a body, not a bond
+            if any(c.dep_ == "det" and c.lower_ in negation for c in noun.children):
+                continue  # "there is no alliance between X and Y"
+            confidence = scaled(match.rule.confidence, modality(noun, ctx.lex))
             if confidence is None:
                 continue
-            sent = token.sent
-            for group in self._groups(ctx, token, allies):
+            sent = match.sent
+            for group in _groups(ctx, match):
                 yield Alliance(
                     allies=frozenset(ctx.use(e, sent) for e in group),
                     evidence=[ctx.evidence(sent, confidence)],
                 )
 
-    def _groups(self, ctx: DocContext, noun: Token, allies: list[Entity]) -> list[list[Entity]]:
-        """'X and Y are allies of Z' makes two alliances (X-Z, Y-Z), not one of three;
-        so does 'Z's allies X and Y'."""
-        owner = [
-            e
-            for c in noun.children
-            if c.dep_ == "poss" and (e := _country(ctx, ctx.refer(c))) is not None
-        ]
-        if len(owner) == 1 and noun.lower_ == "allies" and len(allies) > 2:
-            return [[spoke, owner[0]] for spoke in allies if spoke.key != owner[0].key]
-        hub = [
-            e
-            for child in noun.children
-            if child.dep_ == "prep" and child.lower_ in {"of", "with"}
-            for e in ctx.entities_in(child.subtree, {"Country"})
-        ]
-        if noun.dep_ == "attr" and noun.lower_ in {"allies", "ally"} and len(hub) == 1:
-            spokes = [e for e in allies if e.key != hub[0].key]
-            if len(spokes) > 1:
-                return [[spoke, hub[0]] for spoke in spokes]
-        return [allies]
 
-    def _allies(self, ctx: DocContext, noun: Token) -> list[Entity]:
-        found: dict[str, Entity] = {}
+def _groups(ctx: DocContext, match: Match) -> list[list[Entity]]:
+    """One alliance of every side, or, with a hub, one of each side with the hub
+    ('Ghana and Togo are allies of France' is two alliances, not one of three)."""
+    noun = match["noun"]
+    how = match.rule.get("sides")
+    if how == "modifiers":
+        sides = _countries(ctx, ctx.entities_in(_left_modifiers(noun)))
+    elif how == "reciprocal":
+        sides = _countries(ctx, _reciprocal_group(ctx, noun))
+    else:
+        sides = _sides(ctx, match["side"], noun)
+    hub = _hub(ctx, match)
+    if hub is not None:
+        return [[side, hub] for side in sides if side.key != hub.key]
+    return [sides] if len(sides) >= 2 else []
 
-        def add(entity: Entity | None) -> None:
-            entity = _country(ctx, entity)
-            if entity is not None:
-                found.setdefault(entity.key, entity)
 
-        # modifiers and prepositional partners of the noun itself
-        for child in noun.children:
-            if child.dep_ in {"poss", "compound", "amod", "nmod"}:
-                if child.lower_ in {"their"}:
-                    for e in self._their(ctx, noun):
-                        add(e)
-                elif child.tag_ == "PRP$":
-                    add(ctx.refer(child))  # "Poland strengthened its alliance with X"
-                else:
-                    for node in (child, *child.conjuncts):
-                        add(ctx.entity(node))
-            if child.dep_ == "prep" and child.lower_ in {"with", "between", "of", "among"}:
-                for e in ctx.entities_in(child.subtree, {"Country"}):
-                    add(e)
-                if any(t.lower_ in {"other", "another"} for t in child.subtree):
-                    # "X, Y and Z, whose governments are in an alliance with each other"
-                    for e in self._reciprocal_group(ctx, noun):
-                        add(e)
-        # "the United States, a treaty ally of Japan"
-        if noun.dep_ == "appos":
-            add(ctx.entity(noun.head))
-        # "X and Y are allies" / "X is an ally of Y"
-        if noun.dep_ in {"attr"}:
-            for child in noun.head.children:
-                if child.dep_ == "nsubj":
-                    for node in (child, *child.conjuncts):
-                        add(ctx.entity(node))
-        # "Japan's ally the United States", parsed as two subjects: the name right after
-        named = _name_after(ctx, noun)
-        if named is not None and any(c.dep_ == "poss" for c in noun.children):
-            add(named)
-        # "X's ally Y" / "treaty allies X and Y"
-        if noun.dep_ in {"compound"} or any(c.dep_ == "appos" for c in noun.children):
-            target = (
-                noun.head
-                if noun.dep_ == "compound"
-                else next(c for c in noun.children if c.dep_ == "appos")
-            )
-            for node in (target, *target.conjuncts):
-                add(ctx.entity(node))
-        return list(found.values())
+def _hub(ctx: DocContext, match: Match) -> Entity | None:
+    where = match.rule.get("hub")
+    if where is None:
+        return None
+    if where != "partner":
+        found = _countries(ctx, [ctx.refer(match[where])])
+        return found[0] if found else None
+    # "an ally of China", "allies with X"; else "Ukraine's allies", "US ally Japan"
+    noun = match["noun"]
+    for obj in prep_objects(noun, ctx.lex.words("alliance_partner_preps")):
+        found = _countries(ctx, [ctx.refer(obj)])
+        if found:
+            return found[0]
+    for child in children(noun, *_MODIFIERS):
+        found = _countries(ctx, [ctx.refer(child)])
+        if found:
+            return found[0]
+    return None
 
-    def _reciprocal_group(self, ctx: DocContext, noun: Token) -> list[Entity]:
-        """Who 'each other' are: the subject of the clause, or the names a 'whose'
-        clause hangs on."""
-        node = noun
-        for _ in range(6):
-            if node.dep_ == "relcl":
-                head = node.head
-                return [e for n in (head, *head.conjuncts) if (e := ctx.entity(n)) is not None]
-            if node.pos_ in {"VERB", "AUX"}:
-                for child in node.children:
-                    if child.dep_ in {"nsubj", "nsubjpass"}:
-                        found = [e for n in (child, *child.conjuncts) if (e := ctx.entity(n))]
-                        if len(found) >= 2:
-                            return found
-            if node.head == node:
-                break
-            node = node.head
-        return []
 
-    def _their(self, ctx: DocContext, noun: Token) -> list[Entity]:
-        """Whom 'their' refers to: the subject of the sentence, or its two actors."""
-        sent: Span = noun.sent
-        root = sent.root
-        subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
-        for subject in subjects:
-            nodes = [subject, *subject.conjuncts]
-            entities = [ctx.entity(n) for n in nodes if ctx.entity(n) is not None]
-            if len(entities) >= 2:
-                return entities
-            if subject.lower_ in {"leaders", "countries", "nations", "governments", "sides"}:
-                if any(c.lower_ in {"two", "both"} for c in subject.children):
-                    wanted = "Person" if subject.lower_ == "leaders" else "Country"
-                    return self._last_pair(ctx, subject, wanted)
-        actors = []
-        for token in sent:
-            entity = ctx.entity(token)
-            if entity is None or _hostile(token):
-                continue
-            country = _country(ctx, entity)
-            if country is not None and country not in actors:
+def _sides(ctx: DocContext, token: Token, noun: Token) -> list[Entity]:
+    """The countries a side token names: a verb's subjects, a list's conjuncts, 'their'
+    as the sentence's actors, 'the two countries' as the last two named."""
+    if token.lower_ == "their":
+        return _their(ctx, noun)
+    while token.dep_ == "prep" and token.head != token:
+        token = token.head  # "X, as one of the allies of Y": the clause of 'as'
+    heads = subjects(token) if is_verbal(token) else with_conjuncts(token)
+    found: list[Entity | None] = []
+    for node in heads:
+        entity = ctx.refer(node)
+        found.extend([entity] if entity is not None else ctx.refer_group(node))
+    return _countries(ctx, found)
+
+
+def _countries(ctx: DocContext, entities: list[Entity | None]) -> list[Entity]:
+    """Distinct countries, a person standing for the country of the story's role and a
+    capital for its country ('Washington and its allies')."""
+    out: dict[str, Entity] = {}
+    for entity in entities:
+        if entity is not None and entity.cls == "Person":
+            entity = ctx.country_of(entity)
+        elif entity is not None and entity.cls == "City":
+            entity = ctx.as_country(entity)
+        if entity is not None and entity.cls == "Country":
+            out.setdefault(entity.key, entity)
+    return list(out.values())
+
+
+def _left_modifiers(noun: Token) -> list[Token]:
+    return [t for c in children(noun, *_MODIFIERS) if c.i < noun.i for t in c.subtree]
+
+
+def _reciprocal_group(ctx: DocContext, noun: Token) -> list[Entity]:
+    """Who 'each other' are: the subject of the clause, or the names a 'whose' clause
+    hangs on."""
+    node = noun
+    for _ in range(6):
+        if node.dep_ == "relcl":
+            return [e for n in with_conjuncts(node.head) if (e := ctx.entity(n)) is not None]
+        if is_verbal(node):
+            found = [e for n in subjects(node) if (e := ctx.entity(n)) is not None]
+            if len(found) >= 2:
+                return found
+        if node.head == node:
+            break
+        node = node.head
+    return []
+
+
+def _their(ctx: DocContext, noun: Token) -> list[Entity]:
+    """Whom 'their' refers to: the subject of the sentence, or its two actors."""
+    sent = noun.sent
+    pair_nouns = ctx.lex.words("alliance_pair_nouns")
+    counts = ctx.lex.words("alliance_pair_counts")
+    for subject in children(sent.root, "nsubj", "nsubjpass"):
+        entities = _countries(ctx, [ctx.entity(n) for n in with_conjuncts(subject)])
+        if len(entities) >= 2:
+            return entities
+        if subject.lower_ in pair_nouns and any(c.lower_ in counts for c in subject.children):
+            wanted = "Person" if subject.lower_ == "leaders" else "Country"
+            return _countries(ctx, _last_pair(ctx, subject, wanted))
+    actors: list[Entity] = []
+    for token in sent:
+        entity = ctx.entity(token)
+        if entity is None or _hostile(ctx, token):
+            continue
+        for country in _countries(ctx, [entity]):
+            if country not in actors:
                 actors.append(country)
-        return actors if len(actors) == 2 else []
-
-    def _last_pair(self, ctx: DocContext, anchor: Token, wanted: str) -> list[Entity]:
-        """'the two leaders': the last two distinct people (or countries) named before."""
-        seen: list[Entity] = []
-        for mention in ctx.found.index.before(anchor.i, wanted):
-            entity = mention.entity
-            if entity.cls != wanted or entity in seen:
-                continue
-            seen.append(entity)
-            if len(seen) == 2:
-                break
-        return seen if len(seen) == 2 else []
+    return actors if len(actors) == 2 else []
 
 
-def _name_after(ctx: DocContext, noun: Token) -> Entity | None:
-    """The entity named right after a noun, past an article ('ally the United States')."""
-    doc = noun.doc
-    i = noun.i + 1
-    if i < noun.sent.end and doc[i].lower_ == "the":
-        i += 1
-    if i >= noun.sent.end:
-        return None
-    return ctx.entity(doc[i])
+def _last_pair(ctx: DocContext, anchor: Token, wanted: str) -> list[Entity]:
+    """'the two leaders': the last two distinct people (or countries) named before."""
+    seen: list[Entity] = []
+    for mention in ctx.found.index.before(anchor.i, wanted):
+        entity = mention.entity
+        if entity.cls != wanted or entity in seen:
+            continue
+        seen.append(entity)
+        if len(seen) == 2:
+            break
+    return seen if len(seen) == 2 else []
 
 
-def _country(ctx: DocContext, entity: Entity | None) -> Entity | None:
-    if entity is None:
-        return None
-    if entity.cls == "Person":
-        return ctx.country_of(entity)
-    return entity if entity.cls == "Country" else None
-
-
-def _hostile(token: Token) -> bool:
+def _hostile(ctx: DocContext, token: Token) -> bool:
     """Whether a mention sits in a hostile role ('the threat posed by X', 'against X')."""
+    preps = ctx.lex.words("alliance_hostile_preps")
+    nouns = ctx.lex.words("alliance_hostile_nouns")
     node = token
     for _ in range(4):
-        if node.lower_ in _HOSTILE_PREPS and node.dep_ == "prep" or node.dep_ == "agent":
+        if node.lower_ in preps and node.dep_ == "prep" or node.dep_ == "agent":
             return True
-        if node.lemma_ in _HOSTILE_NOUNS:
+        if node.lemma_ in nouns:
             return True
         if node.head == node:
             return False
