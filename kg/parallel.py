@@ -11,10 +11,12 @@ cluster (see :func:`kg.pipeline.extract`).
   :mod:`kg.model` objects: no spaCy object, and not the text the caller already has) or the
   :class:`~kg.errors.DocumentError` of the stage that failed.
 - A worker that dies (killed, out of memory, a crash in compiled code) costs no more than it
-  must: the documents of the batch it held are sent again one at a time, to a fresh worker,
-  and a document during which a worker dies again is reported as a DocumentError of stage
-  ``worker`` (raised without ``on_error``). On Dask the scheduler first retries the task on
-  other workers (``distributed.scheduler.allowed-failures``).
+  must: the documents of the batch it held are sent again one at a time, the next only once
+  the last is back (a fresh worker replaces a dead one), and a document during which a worker
+  dies again is reported as a DocumentError of stage ``worker`` (raised without
+  ``on_error``). On Dask the scheduler first retries a task on other workers
+  (``distributed.scheduler.allowed-failures``), and the batches merely waiting on a worker
+  that dies are lost with it: they too are sent again one document at a time.
 - Local workers are started with ``spawn``: a worker knows only what it is sent (no state the
   caller changed at run time), so the ``nlp``, the extractors and what they hold must pickle.
 
@@ -276,20 +278,31 @@ def _run(
         try:
             events = cluster.result(handle)
         except WorkerLost as lost:
-            if len(batch) > 1:
-                log.warning(
-                    "%s; extracting its %d documents again one at a time", lost.reason, len(batch)
-                )
-                for document in reversed(batch):
-                    pending.appendleft(([document], cluster.submit([document])))
-                continue
-            error = DocumentError(batch[0].id, WORKER_STAGE, lost.reason)
+            log.warning(
+                "%s; extracting its %d documents again one at a time", lost.reason, len(batch)
+            )
+            yield from _one_at_a_time(cluster, batch, on_error)
+            continue
+        send_ahead()
+        yield from _replay(batch, events, on_error)
+
+
+def _one_at_a_time(
+    cluster: _Cluster, batch: list[Document], on_error: OnError | None
+) -> Iterator[Extraction]:
+    """A lost batch again, one document after the other, none sent before the last is back:
+    a worker that dies now died on that document (on Dask, tasks merely waiting on a worker
+    that dies are lost with it)."""
+    for document in batch:
+        try:
+            events = cluster.result(cluster.submit([document]))
+        except WorkerLost as lost:
+            error = DocumentError(document.id, WORKER_STAGE, lost.reason)
             if on_error is None:
                 raise error from None
             on_error(error)
             continue
-        send_ahead()
-        yield from _replay(batch, events, on_error)
+        yield from _replay([document], events, on_error)
 
 
 def _replay(
@@ -523,7 +536,9 @@ class _DaskCluster:
     def __init__(self, client: Any, own: bool, setup: _Setup) -> None:
         self._client = client
         self._own = own
-        self._setup = client.scatter(setup, broadcast=True, hash=False)
+        # A task's result rather than scattered data: if every worker holding it dies, the
+        # scheduler computes it again.
+        self._setup = client.submit(_identity, setup, pure=False)
         threads = sum(client.nthreads().values())
         self.window = BATCHES_PER_WORKER * max(threads, 1)
 
@@ -579,6 +594,10 @@ def _dask_cluster(dask: Any, setup: _Setup) -> _DaskCluster:
     # now, it closes while its event loop runs (at exit it would wait 20 s for a loop gone).
     gc.collect()
     raise InputError(dask, f"no Dask scheduler answers at this address ({reason})")
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 _dask_workers: dict[str, _Worker] = {}
