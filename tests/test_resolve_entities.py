@@ -199,3 +199,8 @@ def test_a_demonym_is_no_first_name(resolve):
     found = resolve("He finished ahead of Kenyan Peter Mwangi in Boston.")
     assert resolved(found, "Kenyan") == [("Country", "Kenya", "demonym")]
     assert [m[1] for m in resolved(found, "Peter Mwangi")] == ["Peter Mwangi"]
+
+
+def test_a_generic_government_is_no_body(resolve):
+    found = resolve("The plan was promoted by the Central Government of Peru last year.")
+    assert {e.label for e in found.entities.values()} == {"Peru"}

@@ -446,6 +446,8 @@ class MentionResolver:
         if not ent.ent_id_ and any(p.match(text) for p in _EVENT_NAME_PATTERNS):
             found.add_mention(ent, Entity(f"event:{slug(text)}", "Event", text), "name", 0.6)
             return
+        if label == "ORG" and not ent.ent_id_ and _is_generic_government(text):
+            return  # "the Central Government": its country, named elsewhere, not a body
         if label == "ORG" and not ent.ent_id_ and _is_generic_body(text):
             self._generic_body(ent, text, found)
             return
@@ -658,6 +660,7 @@ _DATELINE_MARKS = frozenset({":", "-", "–", "—", "--"})
 _CURRENCY_NOUNS = resolution_words("currency_nouns")
 _GENERIC_BODY_HEADS = resolution_words("generic_body_heads")
 _GENERIC_BODY_WORDS = resolution_words("generic_body_words")
+_GOVERNMENT_HEADS = resolution_words("generic_government_heads")
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 _STATE_FORMS = resolution_words("state_form_words")
 _NOT_NAMES = resolution_words("not_names")
@@ -810,6 +813,16 @@ def _is_generic_body(text: str) -> bool:
         return False
     heads = [w for w in words if w in _GENERIC_BODY_HEADS]
     return bool(heads) and all(w in _GENERIC_BODY_HEADS or w in _GENERIC_BODY_WORDS for w in words)
+
+
+def _is_generic_government(text: str) -> bool:
+    """ "the Government", "Central Government", "the Federal Administration"."""
+    words = text.lower().split()
+    return (
+        bool(words)
+        and words[-1] in _GOVERNMENT_HEADS
+        and all(w in _GOVERNMENT_HEADS or w in _GENERIC_BODY_WORDS for w in words)
+    )
 
 
 def _names_a_currency(span: Span) -> bool:
