@@ -263,3 +263,11 @@ def test_kg_draw_reports_bad_options_in_one_line(tmp_path, capsys):
         "kg draw: until '2021-13': not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)\n"
     )
     assert not out.exists()
+
+
+def test_values_name_entities_outside_the_view(dataset):
+    data = page_json(page_html(dataset, focus="Alden Missile Accord", depth=0))
+    assert [n["label"] for n in data["nodes"]] == ["Alden Missile Accord"]
+    assert data["nodes"][0]["values"]["restricts"] == ["Marenia"]
+    event = page_json(page_html(dataset, focus="Iron Tide", depth=0))["nodes"][0]
+    assert event["date"] == "2021-06-07" and "date" not in event["values"]

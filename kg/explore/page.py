@@ -57,12 +57,17 @@ def load_graph(dataset_or_nx) -> tuple[nx.MultiDiGraph, dict[str, dict]]:
     return to_networkx(store), documents
 
 
-def page_data(sel: Selection, documents: dict[str, dict], title: str) -> dict:
-    """What the page's script reads: nodes, edges, facts with their evidence, the legend."""
+def page_data(
+    sel: Selection, documents: dict[str, dict], title: str, full: nx.MultiDiGraph | None = None
+) -> dict:
+    """What the page's script reads: nodes, edges, facts with their evidence, the legend.
+    Entities named in values (an agreement's restricted country) take their labels from
+    ``full``, the whole graph, when given."""
     from kg.drawing import edge_text
 
     style = load_style()
     g = sel.graph
+    names = full if full is not None else g
     symmetric = set(style["symmetric_kinds"])
     facts: dict[str, dict] = {}
     edges = []
@@ -86,7 +91,7 @@ def page_data(sel: Selection, documents: dict[str, dict], title: str) -> dict:
                 "role": data.get("role"),
                 "label": edge_text(data, style),
                 "fact": fact,
-                "values": _values(data, g),
+                "values": _values(data, names),
                 "arrows": "" if kind in symmetric else "to",
                 "color": style["edge_colors"].get(kind, "#555555"),
                 "bend": index,
@@ -112,7 +117,7 @@ def page_data(sel: Selection, documents: dict[str, dict], title: str) -> dict:
                 "eventType": style["event_types"].get(data.get("event_type") or "", None),
                 "date": _text(data.get("date")),
                 "fact": data.get("fact"),
-                "values": _node_values(data, g),
+                "values": _node_values(data, names),
                 "degree": degree[node],
                 "partners": sel.partners.get(node, degree[node]),
             }
@@ -175,7 +180,8 @@ def _values(data: dict, g: nx.MultiDiGraph) -> dict:
 
 
 def _node_values(data: dict, g: nx.MultiDiGraph) -> dict:
-    keep = {"year", "date", "limits", "restricts"}
+    """An agreement's terms (an event's date is shown as the node's own)."""
+    keep = {"year", "limits", "restricts"} | ({"date"} if data.get("cls") != "Event" else set())
     return {k: _readable(k, v, g) for k, v in data.items() if k in keep and v not in (None, [])}
 
 
@@ -247,7 +253,7 @@ def page_html(
         if sel.centre is not None:
             head = f"{g.nodes[sel.centre].get('label', sel.centre)} (depth {sel.depth})"
         title = f"{head}: {sel.graph.number_of_nodes()} entities"
-    return render_page(page_data(sel, documents, title))
+    return render_page(page_data(sel, documents, title, full=g))
 
 
 def write_page(dataset_or_nx, out: Path | str, **options) -> Path:
