@@ -27,50 +27,6 @@ from kg.resolve.sentences import sentence_words
 
 _SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT", "$"}
 _NUMERIC = re.compile(r"^\d+([.,]\d+)*$")
-_WEAPON_WORDS = {
-    "weapon",
-    "weapons",
-    "missile",
-    "missiles",
-    "warhead",
-    "warheads",
-    "bomb",
-    "bombs",
-    "arms",
-    "rockets",
-    "mines",
-    "munitions",
-}
-_QUANTITIES_BY_UNIT = {
-    "km": {"range"},
-    "mi": {"range"},
-    "kg": {"payload", "stockpile"},
-    "t": {"payload", "stockpile"},
-    "lb": {"payload", "stockpile"},
-    "percent": {"enrichment", "spending"},
-    "count": {"warheads", "missiles", "launchers", "troops"},
-}
-_DEFAULT_QUANTITY = {"km": "range", "mi": "range", "percent": "enrichment"}
-_EQUIVALENCE = {"equivalent", "or", "(", "about", "roughly", "around", "approximately"}
-_SUPERSEDED = {"initially", "originally", "previously", "formerly", "once"}
-_LIMIT_CUES = {
-    "maximum",
-    "limit",
-    "limits",
-    "limited",
-    "cap",
-    "capped",
-    "ceiling",
-    "restricted",
-    "restrict",
-    "restricts",
-    "up",
-    "exceed",
-    "no",
-    "banned",
-    "allowed",
-    "permitted",
-}
 
 
 @register_extractor("agreement", provides=("agreement",), requires=("position",))
@@ -111,7 +67,7 @@ class AgreementExtractor:
                 if entity is None:
                     continue
                 anchor = token
-            elif last is not None and self._refers_to_agreement(token, last_sent):
+            elif last is not None and self._refers_to_agreement(ctx, token, last_sent):
                 entity, anchor = last, token  # "Signed in 2010, it caps each side at ..."
             else:
                 continue
@@ -153,7 +109,7 @@ class AgreementExtractor:
             yield fact
 
     # -- which agreement ----------------------------------------------------
-    def _refers_to_agreement(self, token: Token, last_sent: int) -> bool:
+    def _refers_to_agreement(self, ctx: DocContext, token: Token, last_sent: int) -> bool:
         """Whether 'it' stands for the agreement just named: the subject of a capping
         verb or of a clause opened by 'Signed in ...', in the next sentence at most."""
         if token.lower_ != "it" or token.dep_ not in {"nsubj", "nsubjpass"}:
@@ -165,19 +121,9 @@ class AgreementExtractor:
         ):
             return False
         verb = token.head
-        capping = {
-            "cap",
-            "limit",
-            "restrict",
-            "ban",
-            "bar",
-            "bind",
-            "require",
-            "prohibit",
-            "oblige",
-        }
-        return verb.lemma_ in capping or any(
-            c.dep_ == "advcl" and c.lemma_ in {"sign", "conclude", "ratify"} for c in verb.children
+        signed = ctx.lex.words("agreement_signed_clause_verbs")
+        return verb.lemma_ in ctx.lex.words("agreement_capping_verbs") or any(
+            c.dep_ == "advcl" and c.lemma_ in signed for c in verb.children
         )
 
     def _named_treaty(self, ctx: DocContext, token: Token) -> tuple[Entity, Span] | None:
@@ -226,9 +172,10 @@ class AgreementExtractor:
             return None
         if lemma == "understanding":
             return None  # named at "memorandum"
-        if lemma == "resolution" and not self._un_resolution(noun):
+        if lemma == "resolution" and not self._un_resolution(ctx, noun):
             return None
-        if lemma == "deal" and any(c.lower_ in {"great", "good", "big"} for c in noun.children):
+        not_deals = ctx.lex.words("agreement_not_deal_modifiers")
+        if lemma == "deal" and any(c.lower_ in not_deals for c in noun.children):
             return None
         if lemma == "framework" and not any(
             c.lemma_ in {"agreement", "accord"} for c in noun.children
@@ -328,10 +275,11 @@ class AgreementExtractor:
         return None
 
     @staticmethod
-    def _un_resolution(noun: Token) -> bool:
+    def _un_resolution(ctx: DocContext, noun: Token) -> bool:
         left = {t.text for t in noun.doc[max(noun.sent.start, noun.i - 4) : noun.i]}
         right = noun.doc[noun.i + 1 : min(noun.sent.end, noun.i + 2)]
-        return bool(left & {"UN", "U.N.", "Council", "Nations"}) or any(t.like_num for t in right)
+        bodies = ctx.lex.words("agreement_resolution_bodies")
+        return not left.isdisjoint(bodies) or any(t.like_num for t in right)
 
     @staticmethod
     def _modifiers(noun: Token) -> list[Token]:
@@ -516,7 +464,7 @@ class AgreementExtractor:
         entity = ctx.entity(token)
         if entity is not None:
             return entity
-        if token.lower_ in {"it", "they", "we"}:
+        if token.lower_ in ctx.lex.words("agreement_subject_pronouns"):
             return ctx.pronoun_antecedent(token)
         for child in token.children:
             if child.dep_ in {"compound", "amod"} and ctx.entity(child) is not None:
@@ -562,7 +510,9 @@ class AgreementExtractor:
         'each side', the countries they restrict, the weapons they ban, and its limits."""
         restrict = ctx.lex.words("restrict_verbs")
         words = sentence_words(sent)
-        superseded = not words.isdisjoint(_SUPERSEDED)
+        superseded = not words.isdisjoint(ctx.lex.words("limit_superseded_words"))
+        party_nouns = ctx.lex.words("restrict_party_nouns")
+        every = ctx.lex.words("restrict_every_words")
         verbs = [t for t in sent if t.lemma_ in restrict and t.pos_ in {"VERB", "ADJ"}]
         each_side = False
         countries: list[Entity] = []
@@ -571,13 +521,8 @@ class AgreementExtractor:
             if modality(verb, ctx.lex) != "asserted":
                 continue
             for child in verb.children:
-                if child.dep_ == "dobj" and child.lemma_ in {
-                    "side",
-                    "party",
-                    "country",
-                    "signatory",
-                }:
-                    if any(c.lower_ in {"each", "both", "two", "all"} for c in child.children):
+                if child.dep_ == "dobj" and child.lemma_ in party_nouns:
+                    if any(c.lower_ in every for c in child.children):
                         each_side = True
                         continue
                 if child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and verb.tag_ != "VBN"):
@@ -596,21 +541,18 @@ class AgreementExtractor:
                             countries.append(entity)
             weapons.extend(self._prohibited(ctx, verb))
         limits: list[Limit] = []
-        if (verbs or not words.isdisjoint(_LIMIT_CUES)) and not superseded:
+        if (verbs or not words.isdisjoint(ctx.lex.words("limit_cues"))) and not superseded:
             limits = self._limits(ctx, sent)
         return each_side, countries, weapons, limits
 
     def _prohibited(self, ctx: DocContext, verb: Token) -> list[Entity]:
         """'banned from building nuclear weapons' → the weapon system."""
         out = []
-        if verb.lemma_ not in {"ban", "bar", "prohibit", "forbid"}:
+        if verb.lemma_ not in ctx.lex.words("restrict_ban_verbs"):
             return out
+        weapons = ctx.lex.words("agreement_weapon_words")
         for token in verb.subtree:
-            if (
-                token.lower_ in _WEAPON_WORDS
-                and token.pos_ == "NOUN"
-                and token.dep_ in {"dobj", "pobj"}
-            ):
+            if token.lower_ in weapons and token.pos_ == "NOUN" and token.dep_ in {"dobj", "pobj"}:
                 words = [
                     t.text.lower()
                     for t in token.subtree
@@ -627,6 +569,7 @@ class AgreementExtractor:
     def _limits(self, ctx: DocContext, sent: Span) -> list[Limit]:
         units = {form: unit for unit, forms in ctx.lex.raw["units"].items() for form in forms}
         quantities = {w: q for q, words in ctx.lex.raw["limit_quantities"].items() for w in words}
+        equivalence = ctx.lex.words("limit_equivalence_words")
         limits: list[Limit] = []
         tokens = list(sent)
         for i, token in enumerate(tokens):
@@ -665,10 +608,10 @@ class AgreementExtractor:
             if unit is None:
                 continue
             window = [t.lower_ for t in tokens[max(0, i - 3) : i]]
-            if any(w in _EQUIVALENCE for w in window[-2:]):
+            if any(w in equivalence for w in window[-2:]):
                 continue
             if quantity is None:
-                quantity = self._quantity_before(tokens, i, quantities, unit)
+                quantity = self._quantity_before(ctx, tokens, i, quantities, unit)
             if quantity is None:
                 continue
             limit = Limit(quantity=quantity, value=value, unit=unit)
@@ -677,10 +620,12 @@ class AgreementExtractor:
         return limits
 
     @staticmethod
-    def _quantity_before(tokens, i: int, quantities: dict[str, str], unit: str) -> str | None:
+    def _quantity_before(
+        ctx: DocContext, tokens, i: int, quantities: dict[str, str], unit: str
+    ) -> str | None:
         """The capped quantity a measure belongs to, from the words before it, as far as
         the unit allows ('a stockpile of low-enriched uranium ... 300-kilogram cap')."""
-        fits = _QUANTITIES_BY_UNIT.get(unit, set())
+        fits = set(ctx.lex.raw["limit_quantities_by_unit"].get(unit, ()))
         for j in range(i - 1, max(-1, i - 12), -1):
             quantity = quantities.get(tokens[j].lemma_.lower())
             if quantity in {"warheads", "missiles"} and "payload" in fits:
@@ -689,7 +634,7 @@ class AgreementExtractor:
                 return quantity
             if tokens[j].text in {";", "."}:
                 break
-        return _DEFAULT_QUANTITY.get(unit)
+        return ctx.lex.raw["limit_default_quantity"].get(unit)
 
 
 def _month_year(ctx: DocContext, verb: Token) -> int | None:
