@@ -38,6 +38,7 @@ import signal
 import threading
 import traceback
 import uuid
+import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future
@@ -537,8 +538,11 @@ class _DaskCluster:
         self._client = client
         self._own = own
         # A task's result rather than scattered data: if every worker holding it dies, the
-        # scheduler computes it again.
-        self._setup = client.submit(_identity, setup, pure=False)
+        # scheduler computes it again. A pipeline of the caller's own makes it large (~17 MB),
+        # sent once: Dask's warning about large graphs does not apply.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Sending large graph", UserWarning)
+            self._setup = client.submit(_identity, setup, pure=False)
         threads = sum(client.nthreads().values())
         self.window = BATCHES_PER_WORKER * max(threads, 1)
 
