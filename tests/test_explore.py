@@ -269,5 +269,6 @@ def test_values_name_entities_outside_the_view(dataset):
     data = page_json(page_html(dataset, focus="Alden Missile Accord", depth=0))
     assert [n["label"] for n in data["nodes"]] == ["Alden Missile Accord"]
     assert data["nodes"][0]["values"]["restricts"] == ["Marenia"]
-    event = page_json(page_html(dataset, focus="Iron Tide", depth=0))["nodes"][0]
+    nodes = page_json(page_html(dataset, focus="Iron Tide", depth=0))["nodes"]
+    event = next(n for n in nodes if n["label"] == "Iron Tide")
     assert event["date"] == "2021-06-07" and "date" not in event["values"]
