@@ -277,21 +277,26 @@ class StoreWriter:
             node = self._converter.term(subject)
             tally = Counter()
             for quad in self.store.quads_for_pattern(node, _OX_COUNTS, None, _OX_TALLIES):
-                removed.append((_OX_TALLIES, quad))
+                removed.append((_OX_TALLIES, quad.triple))
                 tally.update(_parse_tally(quad.object.value))
-            for quad in self.store.quads_for_pattern(node, None, None, _OX_DESCRIPTIONS):
-                removed.append((_OX_DESCRIPTIONS, quad))
             for triple, change in changes:
                 tally[triple] += change
             tally = Counter({t: n for t, n in tally.items() if n > 0})
-            if not tally:
-                continue
-            added.append((_OX_TALLIES, ox.Triple(node, _OX_COUNTS, ox.Literal(_tally_text(tally)))))
-            labels = Counter({(t[0], t[2]): n for t, n in tally.items() if t[1] == RDFS.label})
-            for triple in resolve(tally, labels):
-                added.append((_OX_DESCRIPTIONS, self._converter.triple(triple)))
+            old = {
+                q.triple for q in self.store.quads_for_pattern(node, None, None, _OX_DESCRIPTIONS)
+            }
+            new: set[ox.Triple] = set()
+            if tally:
+                text = ox.Literal(_tally_text(tally))
+                added.append((_OX_TALLIES, ox.Triple(node, _OX_COUNTS, text)))
+                labels = Counter({(t[0], t[2]): n for t, n in tally.items() if t[1] == RDFS.label})
+                new = {self._converter.triple(t) for t in resolve(tally, labels)}
+            # Only what changes is written: another document saying the same keeps it as it is.
+            removed.extend((_OX_DESCRIPTIONS, triple) for triple in old - new)
+            added.extend((_OX_DESCRIPTIONS, triple) for triple in new - old)
         own = [self._converter.quad(q) for q in part.quads(self._converter)]
-        self.store.update(_transaction(doc, removed, own, added))
+        replaced = self.store.contains_named_graph(doc)
+        self.store.update(_transaction(doc, replaced, removed, own, added))
 
 
 class BatchWriter:
@@ -326,13 +331,17 @@ class BatchWriter:
         self._pending.clear()
 
 
-def _transaction(doc: ox.NamedNode, removed: list, own: list[ox.Quad], added: list) -> str:
+def _transaction(
+    doc: ox.NamedNode, replaced: bool, removed: list, own: list[ox.Quad], added: list
+) -> str:
     """One SPARQL Update request: Oxigraph applies a request in a single transaction."""
-    text = [f"DROP SILENT GRAPH {doc} ;\n"]
+    text = [f"DROP SILENT GRAPH {doc} ;\n"] if replaced else []
     if removed:
         text.append("DELETE DATA {\n")
-        for graph, quad in removed:
-            text.append(f"GRAPH {graph} {{ {quad.subject} {quad.predicate} {quad.object} }}\n")
+        for graph, triple in removed:
+            text.append(
+                f"GRAPH {graph} {{ {triple.subject} {triple.predicate} {triple.object} }}\n"
+            )
         text.append("} ;\n")
     text.append(f"INSERT DATA {{\nGRAPH {doc} {{\n")
     text.append(_nt((q.subject, q.predicate, q.object) for q in own))
