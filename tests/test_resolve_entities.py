@@ -204,3 +204,22 @@ def test_a_demonym_is_no_first_name(resolve):
 def test_a_generic_government_is_no_body(resolve):
     found = resolve("The plan was promoted by the Central Government of Peru last year.")
     assert {e.label for e in found.entities.values()} == {"Peru"}
+
+
+def test_a_capital_named_like_a_person_of_the_story(resolve):
+    found = resolve("Douglas Novak spoke first. Later Douglas said the plan was sound.")
+    assert all(e.cls not in {"City", "Country"} for e in found.entities.values())
+
+
+def test_a_platform_is_an_organisation_not_a_person(resolve):
+    found = resolve("The minister of Kenya wrote on Twitter that Telegram was blocked.")
+    assert resolved(found, "Twitter") == [("Organization", "Twitter", "name")]
+    found = resolve("She sent a telegram to the ministry of Kenya.")
+    assert {e.label for e in found.entities.values()} == {"Kenya"}
+
+
+def test_the_party_of_a_story_s_country(resolve):
+    found = resolve("In Beijing, the Communist Party opened its congress; China's leaders spoke.")
+    assert resolved(found, "Communist Party") == [
+        ("Organization", "Communist Party of China", "name")
+    ]

@@ -159,6 +159,7 @@ class MentionResolver:
         self._countries: set[str] = set()
         self._titles: dict[str, set[str]] = {}
         self._story_countries: set[str] = set()
+        self._person_words: set[str] = set()
         # the document's person names by slug, as they are added
         self._folded: dict[str, Entity] = {}
 
@@ -172,6 +173,7 @@ class MentionResolver:
         persons = self._person_clusters(doc, document)
         self._folded = {slug(k): v for k, v in persons.items()}
         self._story_countries = self._countries | _countries_of_people(persons.values())
+        self._person_words = {w for name in persons if " " in name for w in name.split()}
         for ent in doc.ents:
             self._resolve_ent(ent, found, persons)
         self._titled_names(doc, found, persons, document)
@@ -493,6 +495,8 @@ class MentionResolver:
             # "the Senate" names the US Senate only in a story about the United States
             self._generic_body(ent, text, found)
             return
+        if entry is not None and entry.cls == "City" and text in self._person_words:
+            return  # "Douglas" where the story names Douglas Novak: not the Manx capital
         if entry is not None:
             self._resolve_gazetteer(ent, entry, found)
             return
@@ -661,6 +665,7 @@ _CURRENCY_NOUNS = resolution_words("currency_nouns")
 _GENERIC_BODY_HEADS = resolution_words("generic_body_heads")
 _GENERIC_BODY_WORDS = resolution_words("generic_body_words")
 _GOVERNMENT_HEADS = resolution_words("generic_government_heads")
+_LEGISLATURES = resolution_words("legislature_names")
 _POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 _STATE_FORMS = resolution_words("state_form_words")
 _NOT_NAMES = resolution_words("not_names")
@@ -807,9 +812,12 @@ def is_metonym(span: Span) -> bool:
 
 def _is_generic_body(text: str) -> bool:
     """Whether a name only says what a body is: "Foreign Ministry", "the Assembly",
-    "Ministry of Foreign Affairs", "electoral commission" (no country or proper name)."""
+    "Ministry of Foreign Affairs", "electoral commission" (no country or proper name).
+    Of one word, only a legislature is ("Parliament"; "the Court" may be any court)."""
     words = text.lower().split()
     if not words or len(words) > 6:
+        return False
+    if len(words) == 1 and words[0] not in _LEGISLATURES:
         return False
     heads = [w for w in words if w in _GENERIC_BODY_HEADS]
     return bool(heads) and all(w in _GENERIC_BODY_HEADS or w in _GENERIC_BODY_WORDS for w in words)
