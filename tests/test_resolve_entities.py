@@ -223,3 +223,22 @@ def test_the_party_of_a_story_s_country(resolve):
     assert resolved(found, "Communist Party") == [
         ("Organization", "Communist Party of China", "name")
     ]
+
+
+def test_a_leader_listed_without_a_qid_takes_the_officeholder_table_s(resolve):
+    from kg.resolve import officeholders
+
+    table = officeholders.load()
+    gaz = Gazetteer.load()
+    spell = next(
+        s
+        for s in gaz.leaders
+        if s.wikidata is None
+        and " " in s.person
+        and table.holder(s.person) is not None
+        and gaz.leader_by_name(s.person, None) == s
+    )
+    found = resolve(f"{spell.person} spoke to reporters on Monday.")
+    [person] = [e for e in found.entities.values() if e.cls == "Person"]
+    assert person.wikidata == table.holder(spell.person)[0].qid
+    assert person.key == person.wikidata

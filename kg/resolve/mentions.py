@@ -408,8 +408,14 @@ class MentionResolver:
             if spell.role is None or not any(t in spell.role.split() for t in titles):
                 spell = None
         if spell is not None and _compatible_names(name, spell.person):
-            key = spell.wikidata or f"person:{slug(spell.person)}"
-            entity = Entity(key=key, cls="Person", label=spell.person, wikidata=spell.wikidata)
+            qid = spell.wikidata
+            if qid is None and " " in spell.person:
+                # a leader the gazetteer lists without a QID ("Tony Blair" of REIGN): the
+                # officeholder table may know the person
+                holder = officeholders.person_entity(spell.person, set())
+                qid = holder.wikidata if holder is not None else None
+            key = qid or f"person:{slug(spell.person)}"
+            entity = Entity(key=key, cls="Person", label=spell.person, wikidata=qid)
             entity._spell = spell  # type: ignore[attr-defined]
             return entity
         words = name.split()
