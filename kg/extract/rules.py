@@ -128,7 +128,7 @@ class RuleSet:
         if len(set(names)) != len(names):
             raise RuleError(f"{self.path}: rule names repeat")
         self._lemmas, self._lowers, self._anywhere = self._anchors()
-        self._compiled: dict[int, tuple[Vocab, Any, dict[int, Rule]]] = {}
+        self._compiled: dict[int, tuple[Vocab, list]] = {}
 
     def _rule(self, raw: Mapping[str, Any], number: int) -> Rule:
         where = f"{self.path.name} rule {raw.get('name', number)}"
@@ -162,91 +162,118 @@ class RuleSet:
                 return element
         return {}
 
-    def _anchors(self) -> tuple[frozenset[str], frozenset[str], bool]:
-        """The lemmas and lower-case words some rule's anchor asks for; whether some rule
-        has no word anchor (and so must look at every sentence)."""
-        lemmas: set[str] = set()
-        lowers: set[str] = set()
-        anywhere = False
-        for rule in self.rules:
-            attrs = self._anchor_node(rule)
-            words = False
-            for key, bucket in (("LEMMA", lemmas), ("LOWER", lowers)):
-                value = attrs.get(key)
-                if isinstance(value, str):
-                    bucket.add(value)
-                    words = True
-                elif isinstance(value, dict) and "IN" in value:
-                    bucket.update(value["IN"])
-                    words = True
-            anywhere = anywhere or not words
-        return frozenset(lemmas), frozenset(lowers), anywhere
+    def _anchor_words(self, rule: Rule) -> frozenset[str] | None:
+        """The words (lemmas or lower-case forms) a rule's anchor asks for; None when it asks
+        for none (the rule must look at every document)."""
+        attrs = self._anchor_node(rule)
+        words: set[str] = set()
+        for key in ("LEMMA", "LOWER"):
+            value = attrs.get(key)
+            if isinstance(value, str):
+                words.add(value)
+            elif isinstance(value, dict) and "IN" in value:
+                words.update(value["IN"])
+        return frozenset(words) if words else None
 
-    def _matcher(self, vocab: Vocab) -> tuple[Any, dict[int, Rule]]:
+    def _anchors(self) -> tuple[frozenset[str], frozenset[str], bool]:
+        """The words some rule's anchor asks for; whether some rule has no word anchor."""
+        anchors = [self._anchor_words(rule) for rule in self.rules]
+        words = frozenset(w for a in anchors if a for w in a)
+        return words, words, any(a is None for a in anchors)
+
+    def _required_words(self, rule: Rule) -> tuple[frozenset[str], ...]:
+        """For each node that asks for certain words, those words: a rule can match only
+        where every such node finds one of its words."""
+        if self.matcher_kind == "dependency":
+            attrs = [node["RIGHT_ATTRS"] for node in rule.pattern]
+        else:
+            attrs = [e for e in rule.pattern if e.get("OP") not in _OPTIONAL_OPS]
+        required = []
+        for node in attrs:
+            words: set[str] = set()
+            for key in ("LEMMA", "LOWER"):
+                value = node.get(key)
+                if isinstance(value, str):
+                    words.add(value)
+                elif isinstance(value, dict) and "IN" in value:
+                    words.update(value["IN"])
+            if words:
+                required.append(frozenset(words))
+        return tuple(sorted(set(required), key=sorted))
+
+    def _matchers(self, vocab: Vocab) -> list[tuple[tuple[frozenset[int], ...], Any, dict]]:
+        """The compiled matchers, each with the word hashes that must all occur for it to run.
+
+        spaCy's dependency matcher runs every node of every pattern it holds over the whole
+        document, so dependency rules are grouped by the words they need: a rule whose words
+        are absent costs nothing. Token patterns share one matcher, one pass anyway."""
         cached = self._compiled.get(id(vocab))
         if cached is not None and cached[0] is vocab:
-            return cached[1], cached[2]
-        matcher = DependencyMatcher(vocab) if self.matcher_kind == "dependency" else Matcher(vocab)
-        by_id: dict[int, Rule] = {}
+            return cached[1]
+        strings = vocab.strings
+        groups: dict[tuple, list[Rule]] = {}
         for rule in self.rules:
-            try:
-                matcher.add(rule.name, [rule.pattern])
-            except ValueError as exc:
-                raise RuleError(f"{self.path.name} rule {rule.name}: {exc}") from exc
-            by_id[vocab.strings[rule.name]] = rule
-        self._compiled[id(vocab)] = (vocab, matcher, by_id)
-        return matcher, by_id
+            need = self._required_words(rule) if self.matcher_kind == "dependency" else ()
+            key = tuple(frozenset(strings.add(w) for w in words) for words in need)
+            groups.setdefault(key, []).append(rule)
+        compiled = []
+        for need, rules in groups.items():
+            matcher = (
+                DependencyMatcher(vocab) if self.matcher_kind == "dependency" else Matcher(vocab)
+            )
+            by_id: dict[int, Rule] = {}
+            for rule in rules:
+                try:
+                    matcher.add(rule.name, [rule.pattern])
+                except ValueError as exc:
+                    raise RuleError(f"{self.path.name} rule {rule.name}: {exc}") from exc
+                by_id[strings[rule.name]] = rule
+            compiled.append((need, matcher, by_id))
+        self._compiled[id(vocab)] = (vocab, compiled)
+        return compiled
 
     def sentences(self, doc: Doc) -> list[Span]:
         """The sentences that hold some rule's anchor word, in order."""
         if self._anywhere:
             return list(doc.sents)
-        strings = doc.vocab.strings
-        wanted_lemmas = [strings.add(w) for w in self._lemmas]
-        wanted_lowers = [strings.add(w) for w in self._lowers]
-        # a look at the words' hashes costs far less than the matcher: it runs only on
-        # documents, and keeps only sentences, that hold an anchor word
-        array = doc.to_array([LEMMA, LOWER])
-        hits = numpy.flatnonzero(
-            numpy.isin(array[:, 0], wanted_lemmas) | numpy.isin(array[:, 1], wanted_lowers)
-        )
+        wanted = {doc.vocab.strings.add(w) for w in self._lemmas}
         sents: dict[int, Span] = {}
-        for i in hits:
+        for i in numpy.flatnonzero(numpy.isin(doc.to_array([LEMMA, LOWER]), list(wanted)).any(1)):
             sent = doc[int(i)].sent
             sents.setdefault(sent.start, sent)
         return [sents[k] for k in sorted(sents)]
 
     def matches(self, doc: Doc) -> Iterator[Match]:
         """Every match of every rule within one sentence, in document order."""
-        sents = self.sentences(doc)
-        if not sents:
-            return
-        matcher, by_id = self._matcher(doc.vocab)
-        # One call on the whole document: a matcher given a sentence copies it into a new
-        # Doc first, which costs more than matching the sentences that hold no anchor.
-        wanted = {sent.start: sent for sent in sents}
+        compiled = self._matchers(doc.vocab)
+        # a look at the words' hashes costs far less than a matcher: only the rules whose
+        # anchor word occurs run, each once over the whole document (given a sentence, a
+        # matcher first copies it into a new Doc)
+        present = set(numpy.unique(doc.to_array([LEMMA, LOWER])).tolist()) if len(doc) else set()
         found: list[tuple[int, int, Rule, dict[str, Token]]] = []
-        if self.matcher_kind == "dependency":
-            for match_id, token_ids in matcher(doc):
-                rule = by_id[match_id]
-                nodes = {
-                    node["RIGHT_ID"]: doc[i]
-                    for node, i in zip(rule.pattern, token_ids, strict=True)
-                }
-                found.append((token_ids[0], min(token_ids), rule, nodes))
-        else:
-            for match_id, start, _end, alignment in matcher(doc, with_alignments=True):
-                rule = by_id[match_id]
-                positions: dict[int, int] = {}
-                for offset, element in enumerate(alignment):
-                    positions.setdefault(element, start + offset)
-                nodes = {n: doc[positions[p]] for n, p in rule.nodes.items() if p in positions}
-                found.append((start, start, rule, nodes))
-        for anchor, _, rule, nodes in sorted(found, key=lambda m: (m[1], m[0])):
-            sent = wanted.get(doc[anchor].sent.start)
-            if sent is None or not all(sent.start <= t.i < sent.end for t in nodes.values()):
+        for need, matcher, by_id in compiled:
+            if any(words.isdisjoint(present) for words in need):
                 continue
-            yield Match(rule, nodes, sent)
+            if self.matcher_kind == "dependency":
+                for match_id, token_ids in matcher(doc):
+                    rule = by_id[match_id]
+                    nodes = {
+                        node["RIGHT_ID"]: doc[i]
+                        for node, i in zip(rule.pattern, token_ids, strict=True)
+                    }
+                    found.append((token_ids[0], min(token_ids), rule, nodes))
+            else:
+                for match_id, start, _end, alignment in matcher(doc, with_alignments=True):
+                    rule = by_id[match_id]
+                    positions: dict[int, int] = {}
+                    for offset, element in enumerate(alignment):
+                        positions.setdefault(element, start + offset)
+                    nodes = {n: doc[positions[p]] for n, p in rule.nodes.items() if p in positions}
+                    found.append((start, start, rule, nodes))
+        for anchor, _, rule, nodes in sorted(found, key=lambda m: (m[1], m[0])):
+            sent = doc[anchor].sent
+            if all(sent.start <= t.i < sent.end for t in nodes.values()):
+                yield Match(rule, nodes, sent)
 
 
 @cache
