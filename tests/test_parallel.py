@@ -269,22 +269,29 @@ def test_workers_and_dask_together_are_refused():
 # --- through kg.build and the command line, once they take the options ----------------------
 
 
-def test_kg_build_with_workers_writes_the_serial_graph(tmp_path, sample_build):
+def test_kg_build_with_workers_writes_the_serial_graph(tmp_path):
     if "workers" not in inspect.signature(kg.build).parameters:
         pytest.skip("kg.build does not take workers yet")
-    out = tmp_path / "graph.nq"
-    result = kg.build(out=out, workers=2)
-    assert result.documents == sample_build.documents and result.errors == []
-    assert sorted(kg.load(out).quads()) == sorted(sample_build.graph.quads())
+    serial = kg.build(out=tmp_path / "serial.nq")
+    result = kg.build(out=tmp_path / "parallel.nq", workers=2)
+    assert result.documents == serial.documents and result.errors == []
+    written = [sorted(kg.load(tmp_path / f"{name}.nq").quads()) for name in ("serial", "parallel")]
+    assert written[0] == written[1]
 
 
-def test_kg_build_workers_flag(tmp_path, sample_build, capsys):
+def test_kg_build_workers_and_dask_flags(tmp_path, capsys, cluster):
     from kg.cli import main
 
     with pytest.raises(SystemExit):
         main(["build", "--help"])
-    if "--workers" not in capsys.readouterr().out:
-        pytest.skip("kg build has no --workers yet")
-    out = tmp_path / "graph.nq"
-    assert main(["build", "-o", str(out), "--workers", "2", "--no-progress"]) == 0
-    assert sorted(kg.load(out).quads()) == sorted(sample_build.graph.quads())
+    if not {"--workers", "--dask"} <= set(capsys.readouterr().out.split()):
+        pytest.skip("kg build has no --workers and --dask yet")
+    runs = {
+        "serial": [],
+        "workers": ["--workers", "2"],
+        "dask": ["--dask", cluster.scheduler_address],
+    }
+    for name, more in runs.items():
+        assert main(["build", "-o", str(tmp_path / f"{name}.nq"), "--no-progress", *more]) == 0
+    serial, *others = [sorted(kg.load(tmp_path / f"{name}.nq").quads()) for name in runs]
+    assert others == [serial, serial]
