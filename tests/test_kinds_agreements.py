@@ -44,3 +44,35 @@ def test_a_generic_agreement_is_no_entity():
 def test_a_vague_adjective_is_no_name():
     found = agreements("A recent agreement between Egypt and Sudan eased travel.")
     assert "recent agreement" not in found
+
+
+def test_a_capitalised_name_runs_on_past_its_head():
+    assert agreements("Both countries adhere to the Framework Convention on Climate Change.") == {
+        "Framework Convention on Climate Change": set()
+    }
+
+
+def test_of_which_a_country_is_a_signatory():
+    found = agreements(
+        "Ships sail freely under the Convention on the Law of the Sea, of which Chile is a "
+        "signatory."
+    )
+    assert found == {"Convention on the Law of the Sea": {"Chile"}}
+
+
+def test_a_first_the_agreement_signed_between_two_countries():
+    assert agreements("The agreement, signed between Chad and Niger in 2019, sets the border.") == {
+        "agreement": {"Chad", "Niger"}
+    }
+
+
+def test_the_agreement_between_its_parties_is_the_one_named_before():
+    found = agreements(
+        "Egypt and Sudan signed the four freedoms agreement in 2004. "
+        "The agreement between the governments of Egypt and Sudan lets citizens move freely."
+    )
+    assert found == {"four freedoms agreement": {"Egypt", "Sudan"}}
+
+
+def test_plural_agreements_nobody_is_party_to_are_no_entity():
+    assert agreements("The ministers stressed the need to develop climate agreements.") == {}

@@ -18,13 +18,15 @@ from spacy.tokens import Span, Token
 from kg.dates import resolve_day, resolve_year, year_of
 from kg.extract.context import ACTOR_CLASSES, DocContext, modality, scaled
 from kg.extract.registry import register_extractor
-from kg.extract.syntax import clause_preps, governing_verb
+from kg.extract.rules import rule_set
+from kg.extract.syntax import clause_preps, governing_verb, with_conjuncts
 from kg.model import AgreementFact, Entity, Limit, has_name
 from kg.numbers import limit_value
 from kg.resolve.facts import FactMerger, fact_entity_keys
 from kg.resolve.mentions import clean_name, slug
 from kg.resolve.sentences import sentence_words
 
+FILE = "agreements"
 _SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT", "$"}
 _NUMERIC = re.compile(r"^\d+([.,]\d+)*$")
 
@@ -42,6 +44,10 @@ class AgreementExtractor:
         # the story's own agreements by head noun ("deal"), oldest first
         scoped: dict[str, list[Entity]] = {}
         handled: set[int] = set()
+        anchors: dict[int, str] = {}  # token → the agreement it names
+        # the story's agreements named by a plural noun ("climate agreements"), by a singular
+        plural: set[str] = set()
+        singular: set[str] = set()
         named_starts = [
             m.span[0]
             for m in ctx.found.mentions
@@ -67,6 +73,7 @@ class AgreementExtractor:
                 if entity is None:
                     continue
                 anchor = token
+                handled.update(range(token.i, _name_tail_end(ctx, token)))
             elif last is not None and self._refers_to_agreement(ctx, token, last_sent):
                 entity, anchor = last, token  # "Signed in 2010, it caps each side at ..."
             else:
@@ -90,23 +97,52 @@ class AgreementExtractor:
                         )
             if fact is None:
                 continue
+            if named is not None:
+                anchors.update((t.i, entity.key) for t in span)
+            elif anchor.i == token.i:
+                anchors.update((i, entity.key) for i in range(token.i, _name_tail_end(ctx, token)))
+                if entity.scope == ctx.document.id:
+                    (plural if token.tag_ in {"NNS", "NNPS"} else singular).add(entity.key)
             merged = by_key.get(entity.key)
             if merged is None:
                 by_key[entity.key] = fact
                 merger.add(fact)
             else:
                 merger.merge(merged, fact)
+        self._parties_said(ctx, anchors, by_key)
         # what other facts name stays, whatever it is ("the Nokia and Microsoft deal")
         named = {k for f in ctx.facts for k in fact_entity_keys(f)}
         named.update(k for f in by_key.values() for k in fact_entity_keys(f) - {f.agreement})
         for key, fact in by_key.items():
             entity = ctx.found.entities[key]
-            if len(entity.label.split()) == 1 and not entity.alt_labels and not fact.parties:
-                # a bare "an agreement" nobody is party to names nothing a reader could look up
+            bare = len(entity.label.split()) == 1 and not entity.alt_labels
+            if (bare or key in plural - singular) and not fact.parties:
+                # a bare "an agreement" or "climate agreements" nobody is party to names
+                # nothing a reader could look up
                 if key not in named:
                     del ctx.found.entities[key]
                 continue
             yield fact
+
+    def _parties_said(
+        self, ctx: DocContext, anchors: dict[int, str], by_key: dict[str, AgreementFact]
+    ) -> None:
+        """Parties a sentence names of an agreement found in it: the rules of
+        ``kg/data/patterns/agreements.json`` ('X is a party to Y', 'of which X is a
+        signatory')."""
+        for match in rule_set(FILE).matches(ctx.doc):
+            target = match.get("agreement")
+            if target is None:  # "..., of which X is a party": the last agreement before
+                which = match["which"]
+                before = [i for i in anchors if match.sent.start <= i < which.i]
+                target = which.doc[max(before)] if before else which
+            fact = by_key.get(anchors.get(target.i, ""))
+            if fact is None or modality(match["noun"], ctx.lex) != "asserted":
+                continue
+            for node in with_conjuncts(match["party"]):
+                entity = self._resolve(ctx, node)
+                if entity is not None:
+                    self._add_party(ctx, fact, entity, match.sent)
 
     # -- which agreement ----------------------------------------------------
     def _refers_to_agreement(self, ctx: DocContext, token: Token, last_sent: int) -> bool:
@@ -196,11 +232,16 @@ class AgreementExtractor:
                 return None
         if len(words) == 1:
             described = self._described(noun)
+            definite = any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children)
+            if described is not None and definite and last is not None and _only_parties(noun):
+                # "the agreement between X and Y" after the story named it: the same one
+                return last
             if described is None:
                 # a bare "the agreement": the last agreement the story spoke of
                 if last is not None:
                     return last
-                if not any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in noun.children):
+                indefinite = any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in noun.children)
+                if not indefinite and not self._signed_here(ctx, noun):
                     return None
             else:
                 words = described
@@ -229,6 +270,16 @@ class AgreementExtractor:
         entity = ctx.found.touch(entity, noun.sent, 0.8)
         scoped.setdefault(head, []).append(entity)
         return entity
+
+    @staticmethod
+    def _signed_here(ctx: DocContext, noun: Token) -> bool:
+        """'The agreement, signed between X and Y in 2019, ...', 'they signed the accord':
+        a first 'the agreement' that the sentence says was concluded."""
+        sign_verbs = ctx.lex.words("agreement_sign_verbs")
+        verb = governing_verb(noun)
+        if verb is not None and verb.lemma_ in sign_verbs:
+            return True
+        return any(c.dep_ in {"acl", "relcl"} and c.lemma_ in sign_verbs for c in noun.children)
 
     def _named_modifier(self, ctx: DocContext, noun: Token) -> Entity | None:
         """'the African Continental Free Trade Area agreement': the name is the agreement."""
@@ -339,15 +390,17 @@ class AgreementExtractor:
 
     @staticmethod
     def _proper_name(ctx: DocContext, noun: Token) -> Entity | None:
-        """'the Paris Agreement': a capitalised name, the same agreement in every document."""
+        """'the Paris Agreement', 'the Convention on Biological Diversity': a capitalised
+        name, the same agreement in every document."""
         if not noun.text[:1].isupper() or noun.is_sent_start:
             return None
         parts = [t for t in noun.subtree if t.i <= noun.i and t.tag_ not in {"DT", "POS"}]
-        if len(parts) < 2 or not all(
+        end = _name_tail_end(ctx, noun)
+        if (len(parts) < 2 and end == noun.i + 1) or not all(
             t.text[:1].isupper() or t.text in {"-", "of", "on", "and"} for t in parts
         ):
             return None
-        name = clean_name(noun.doc[parts[0].i : noun.i + 1].text)
+        name = clean_name(noun.doc[parts[0].i : end].text)
         if not has_name(name):
             return None
         return Entity(key=f"agreement:{slug(name)}", cls="Agreement", label=name)
@@ -635,6 +688,37 @@ class AgreementExtractor:
             if tokens[j].text in {";", "."}:
                 break
         return ctx.lex.raw["limit_default_quantity"].get(unit)
+
+
+def _name_tail_end(ctx: DocContext, noun: Token) -> int:
+    """Where a capitalised agreement name ends past its head: 'Convention on the Law of
+    the Sea', 'Framework Convention on Climate Change' (the head's index + 1 if not)."""
+    doc, sent = noun.doc, noun.sent
+    end = noun.i + 1
+    if not noun.text[:1].isupper():
+        return end
+    preps = ctx.lex.words("agreement_name_tail_preps")
+    while end < sent.end and doc[end].lower_ in preps:
+        j = end + 1
+        if j < sent.end and doc[j].lower_ == "the":
+            j += 1
+        k = j
+        while k < sent.end and (
+            doc[k].text[:1].isupper()
+            or (doc[k].text == "-" and k + 1 < sent.end and doc[k + 1].text[:1].isupper())
+        ):
+            k += 1
+        if k == j:
+            break
+        end = k
+    return end
+
+
+def _only_parties(noun: Token) -> bool:
+    """Whether what follows a noun only names who is party ('between X and Y', 'with
+    X'), not what it is about ('on sending troops')."""
+    after = [c for c in noun.children if c.i > noun.i and c.dep_ in {"prep", "acl", "relcl"}]
+    return bool(after) and all(c.lower_ in {"with", "between", "among"} for c in after)
 
 
 def _month_year(ctx: DocContext, verb: Token) -> int | None:
