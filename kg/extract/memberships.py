@@ -49,8 +49,8 @@ class MembershipExtractor:
             return
         members = _members(ctx, match)
         classes = set(match.rule.get("member_classes", ACTOR_CLASSES))
-        when = match.rule.get("since")
-        since = _since(ctx, match[when]) if when else None
+        years = (_since(ctx, match[n]) for n in match.rule.get("since", ()) if n in match.nodes)
+        since = next((y for y in years if y), None)
         sent = match.sent
         for member in members:
             if member.key == org.key or member.cls not in classes:
