@@ -242,3 +242,9 @@ def test_a_leader_listed_without_a_qid_takes_the_officeholder_table_s(resolve):
     [person] = [e for e in found.entities.values() if e.cls == "Person"]
     assert person.wikidata == table.holder(spell.person)[0].qid
     assert person.key == person.wikidata
+
+
+def test_a_country_s_government_is_the_country(resolve):
+    found = resolve("The Uruguayan Government approved the vaccine on Monday.")
+    assert resolved(found, "Uruguayan Government") == [("Country", "Uruguay", "alias")]
+    assert {e.cls for e in found.entities.values()} == {"Country"}

@@ -456,6 +456,8 @@ class MentionResolver:
             return
         if label == "ORG" and not ent.ent_id_ and _is_generic_government(text):
             return  # "the Central Government": its country, named elsewhere, not a body
+        if label == "ORG" and not ent.ent_id_ and self._government_of(ent, text, found):
+            return
         if label == "ORG" and not ent.ent_id_ and _is_generic_body(text):
             self._generic_body(ent, text, found)
             return
@@ -547,6 +549,19 @@ class MentionResolver:
         if entry.cls == "Country" and kind == "name" and self.gaz.demonym_country(ent.text):
             kind = "demonym"
         found.add_mention(ent, entity_from_gazetteer(entry), kind, conf)
+
+    def _government_of(self, ent: Span, text: str, found: DocEntities) -> bool:
+        """ "the Uruguayan Government", "Kenya Government": the country itself (an alias, as
+        the annotation has it), not a body of its own."""
+        words = text.split()
+        if len(words) < 2 or words[-1].lower() not in _GOVERNMENT_HEADS:
+            return False
+        surface = " ".join(words[:-1])
+        entry = self.gaz.demonym_country(surface) or self.gaz.country_by_name(surface)
+        if entry is None:
+            return False
+        found.add_mention(ent, entity_from_gazetteer(entry), "alias", _CONFIDENCE["ner"])
+        return True
 
     def _generic_body(self, ent: Span, text: str, found: DocEntities) -> None:
         """A body named by what it is ("the Foreign Ministry", "Parliament", "Iraq's
