@@ -3,8 +3,9 @@ arms sales, with who did them, with whom, where and when.
 
 Each event is anchored on a trigger found by the rules of two pattern files:
 ``kg/data/patterns/event_nouns.json`` (event nouns: "a phone call with", "joint
-exercises", "a summit in Cairo") and ``event_verbs.json`` (clauses: "fired a ballistic
-missile", "met X in Y", "travelled to Y for talks with X", "sold fighter jets to Y").
+exercises", "a summit in Cairo") and ``event_verbs.json`` ("met X in Y", "travelled to Y
+for talks with X") and ``event_clauses.json`` ("fired a ballistic missile", "sold
+fighter jets to Y", "spoke by phone with X").
 A rule names its event type and the *shape* that reads its phrase; the shapes here
 keep the mechanics. Actors come from the trigger's dependents (subject, "by", "with",
 "between", possessive and compound modifiers), the place from "in/at/from" phrases, the
@@ -31,6 +32,7 @@ from kg.model import Entity, Event, has_name
 
 NOUN_RULES = "event_nouns"
 VERB_RULES = "event_verbs"
+CLAUSE_RULES = "event_clauses"
 _ENCOUNTERS = frozenset({"Meeting", "PhoneCall"})
 _TESTS = frozenset({"MissileTest", "NuclearTest"})
 
@@ -43,6 +45,13 @@ def _words(name: str) -> frozenset[str]:
 @cache
 def _ev(kind: str, part: str) -> frozenset[str]:
     return lexicon().event(kind, part)
+
+
+@cache
+def _rule_order() -> dict[str, int]:
+    """Each rule's place over the pattern files: where rules match one token the earlier wins."""
+    files = (NOUN_RULES, VERB_RULES, CLAUSE_RULES)
+    return {r.name: n for n, r in enumerate(r for f in files for r in rule_set(f))}
 
 
 @dataclass
@@ -124,15 +133,14 @@ class EventExtractor:
                 _Trigger(match.rule, token, tuple(range(start, token.i + 1)))
             )
         seen: set[tuple[str, int]] = set()
-        for match in rule_set(VERB_RULES).matches(ctx.doc):
-            token = next(iter(match.nodes.values()))
-            if (match.rule.name, token.i) in seen:
-                continue
-            seen.add((match.rule.name, token.i))
-            by_token.setdefault(token.i, []).append(_Trigger(match.rule, token, (token.i,)))
-        order = {
-            r.name: n for name in (NOUN_RULES, VERB_RULES) for n, r in enumerate(rule_set(name))
-        }
+        for name in (VERB_RULES, CLAUSE_RULES):
+            for match in rule_set(name).matches(ctx.doc):
+                token = match.get("verb") or next(iter(match.nodes.values()))
+                if (match.rule.name, token.i) in seen:
+                    continue
+                seen.add((match.rule.name, token.i))
+                by_token.setdefault(token.i, []).append(_Trigger(match.rule, token, (token.i,)))
+        order = _rule_order()
         out = []
         for i in sorted(by_token):
             found = sorted(by_token[i], key=lambda t: (-len(t.covers), order[t.rule.name]))
