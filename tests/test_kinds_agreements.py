@@ -76,3 +76,15 @@ def test_the_agreement_between_its_parties_is_the_one_named_before():
 
 def test_plural_agreements_nobody_is_party_to_are_no_entity():
     assert agreements("The ministers stressed the need to develop climate agreements.") == {}
+
+
+def test_both_governments_are_the_two_countries_named_before():
+    found = agreements(
+        "Kenya and Uganda met in May. The friendship treaty was ratified by both governments."
+    )
+    assert found == {"friendship treaty": {"Kenya", "Uganda"}}
+
+
+def test_the_possessor_of_an_agreement_is_a_party():
+    found = agreements("The Libyan government's maritime deal with Turkey angered Greece.")
+    assert list(found.values()) == [{"Libya", "Turkey"}]

@@ -415,6 +415,12 @@ class AgreementExtractor:
         fact = AgreementFact(
             agreement=ctx.use(entity, sent), evidence=[ctx.evidence(sent, confidence)]
         )
+        # "Japan's trade pact with Britain", "its deal with the IMF": the possessor is party
+        for child in anchor.children:
+            if child.dep_ == "poss":
+                owner = self._resolve(ctx, child)
+                if owner is not None:
+                    self._add_party(ctx, fact, owner, sent)
         # parties named inside the agreement's name ("the Turkish-Libyan border agreement")
         for country in ctx.entities_in(self._modifiers(anchor), {"Country"}):
             fact.parties.add(ctx.use(country, sent))
@@ -484,8 +490,9 @@ class AgreementExtractor:
                 entity = self._resolve(ctx, node)
                 if entity is not None:
                     self._add_party(ctx, fact, entity, sent)
-                elif node.dep_ == "nsubj":
-                    # "the delegations of X and Y", "the three countries signed"
+                elif node.dep_ in {"nsubj", "pobj"}:
+                    # "the delegations of X and Y", "the three countries signed",
+                    # "ratified by both governments"
                     for member in _group_members(ctx, node) or ctx.refer_group(node):
                         self._add_party(ctx, fact, member, sent)
         for prep in clause_preps(verb, {"with", "between", "by", "among"}):
