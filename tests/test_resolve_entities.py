@@ -248,3 +248,21 @@ def test_a_country_s_government_is_the_country(resolve):
     found = resolve("The Uruguayan Government approved the vaccine on Monday.")
     assert resolved(found, "Uruguayan Government") == [("Country", "Uruguay", "alias")]
     assert {e.cls for e in found.entities.values()} == {"Country"}
+
+
+@pytest.mark.parametrize(
+    ("name", "cls"),
+    [
+        ("Ministry of Water Resources", "GovernmentBody"),
+        ("Ruritanian Air Force", "ArmedForces"),
+        ("Novak Liberation Army", "ArmedForces"),
+        ("Freedom Party Militia Front", "Organization"),  # a party, not a force
+        ("Presidential Office", "GovernmentBody"),
+        ("United Nations Trade Union", "InternationalOrganization"),
+        ("Halden Mining Company", "Organization"),
+    ],
+)
+def test_organisation_class_by_its_name(name, cls):
+    from kg.resolve.mentions import organization_class
+
+    assert organization_class(name) == cls

@@ -112,7 +112,34 @@ def name_words() -> NameWords:
 @lru_cache(maxsize=1)
 def _resolution_lists() -> dict[str, frozenset[str]]:
     data = json.loads((DATA / "names.json").read_text(encoding="utf-8"))["resolution"]
-    return {k: frozenset(v) for k, v in data.items() if not k.startswith("_")}
+    return {
+        k: frozenset(v) for k, v in data.items() if not k.startswith("_") and isinstance(v, list)
+    }
+
+
+@lru_cache(maxsize=1)
+def organization_class_rules() -> tuple[
+    tuple[str, frozenset[str], tuple[str, ...], frozenset[str], frozenset[str]], ...
+]:
+    """The ordered rules of ``resolution.organization_classes`` in ``kg/data/names.json``:
+    (class, words, phrases, with, without), references to other lists resolved."""
+    data = json.loads((DATA / "names.json").read_text(encoding="utf-8"))["resolution"]
+
+    def listed(value: object) -> list[str]:
+        if isinstance(value, str) and value.startswith("@"):
+            return list(data[value[1:]])
+        return list(value or [])  # type: ignore[call-overload]
+
+    return tuple(
+        (
+            rule["class"],
+            frozenset(listed(rule.get("words"))),
+            tuple(listed(rule.get("phrases"))),
+            frozenset(listed(rule.get("with"))),
+            frozenset(listed(rule.get("without"))),
+        )
+        for rule in data["organization_classes"]["rules"]
+    )
 
 
 def resolution_words(name: str) -> frozenset[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.components.words import name_words, resolution_words
+from kg.components.words import name_words, organization_class_rules, resolution_words
 from kg.gazetteer import GazEntry, Gazetteer, LeaderSpell
 from kg.model import Document, Entity, Evidence, has_name
 from kg.resolve import officeholders
@@ -27,8 +27,6 @@ from kg.slugs import slug
 
 # Prepositions after which a capital names the city, not its government.
 _PLACE_PREPS = resolution_words("capital_place_prepositions")
-_GOV_BODY_WORDS = resolution_words("government_body_words")
-_ARMED_WORDS = resolution_words("armed_force_words")
 # Title, honorific and rank words and organisation head nouns of the name components.
 _NAME_WORDS = name_words()
 _TITLES = resolution_words("titles_before_names")
@@ -38,7 +36,6 @@ _EVENT_NOUNS = resolution_words("event_nouns")
 _MEDIA_WORDS = resolution_words("media_words")
 _TITLE_MODIFIERS = resolution_words("title_modifiers")
 _NAME_PARTICLES = resolution_words("name_particles")
-_INTL_WORDS = resolution_words("international_words")
 _ORG_NOISE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 _CONFIDENCE = {"gazetteer": 0.95, "ner": 0.75}
 # Gazetteer classes whose entries of one country are linked only where the story places
@@ -138,16 +135,16 @@ def entity_from_gazetteer(entry: GazEntry) -> Entity:
 
 
 def organization_class(name: str) -> str:
+    """The class an organisation's name tells ("Ministry of X" a government body), by the
+    ordered rules of ``kg/data/names.json``; "Organization" when none fits."""
     lower = name.lower()
     words = set(lower.replace("-", " ").split())
-    if words & {"ministry", "department", "parliament", "congress", "senate", "cabinet"}:
-        return "GovernmentBody"
-    if (words & _ARMED_WORDS or "air force" in lower) and not words & {"party"}:
-        return "ArmedForces"
-    if words & _GOV_BODY_WORDS and words & {"house", "office", "presidency", "palace"}:
-        return "GovernmentBody"
-    if any(w in lower for w in _INTL_WORDS) and words & {"nations", "international", "union"}:
-        return "InternationalOrganization"
+    for cls, any_words, phrases, with_words, without in organization_class_rules():
+        if not (words & any_words or any(p in lower for p in phrases)):
+            continue
+        if (with_words and not words & with_words) or words & without:
+            continue
+        return cls
     return "Organization"
 
 
@@ -518,7 +515,7 @@ class MentionResolver:
             if cls in {"GovernmentBody", "ArmedForces"}:
                 self._country_of_body(ent, found)
         elif label in {"LOC", "FAC"}:
-            if text.lower() in {"north", "south", "east", "west"}:
+            if text.lower() in _DIRECTIONS:
                 return
             found.add_mention(ent, Entity(f"place:{slug(text)}", "Place", text), "name", 0.6)
         elif label == "EVENT":
@@ -694,6 +691,7 @@ _EVENT_NAME_PATTERNS = tuple(re.compile(p) for p in resolution_words("event_name
 _PLACE_VERBS = resolution_words("place_verbs")
 _ORG_WORDS = resolution_words("organization_words") | _NAME_WORDS.org_heads
 _GENERIC_ORGS = resolution_words("generic_organization_words")
+_SOCIAL_MEDIA_VERBS = resolution_words("social_media_verbs")
 
 
 def _retype(ent: Span, label: str, text: str) -> str | None:
@@ -721,7 +719,7 @@ def _retype(ent: Span, label: str, text: str) -> str | None:
     if label == "PERSON" and prev is not None and prev.lower_ in _MEDIA_WORDS:
         return "ORG"  # "Greek daily Kathimerini"
     if label == "PERSON" and root.dep_ == "pobj" and root.head.lower_ == "on":
-        if root.head.head.lemma_ in {"write", "post", "tweet", "publish", "say", "share"}:
+        if root.head.head.lemma_ in _SOCIAL_MEDIA_VERBS:
             return "ORG"  # "wrote on Twitter"
     if label == "PERSON" and ent.end + 2 < len(doc) and doc[ent.end].text == ",":
         # "Talisman Sabre, the large exercise ...": named by what it is
@@ -738,7 +736,7 @@ def _retype(ent: Span, label: str, text: str) -> str | None:
         after = doc[ent.end : ent.end + 4]
         if len(after) >= 2 and after[0].text == ",":
             rest = [t for t in after[1:] if t.lower_ not in {"a", "an", "the"}]
-            if rest and rest[0].lower_ in _TITLES | {"spokeswoman", "spokesperson", "minister"}:
+            if rest and rest[0].lower_ in _TITLES:
                 return "PERSON"
     if label in {"ORG", "GPE", "NORP"} and not words & _ORG_WORDS:
         if prev is not None and prev.lower_ in _TITLES and len(ent) >= 2:
