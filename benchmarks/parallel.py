@@ -36,23 +36,34 @@ GOAL = 1.8
 # One configuration in a process of its own: prints its figures as one JSON line.
 CHILD_SCRIPT = """
 import json, sys, time
+import psutil
 start = time.perf_counter()
 from kg.graph import KnowledgeGraph
 from kg.ingest import iter_documents
 from kg.model import Document
 from kg.pipeline import extract
 corpus, workers = sys.argv[1], int(sys.argv[2])
-documents = (d for d in iter_documents([corpus]) if isinstance(d, Document))
+documents = [d for d in iter_documents([corpus]) if isinstance(d, Document)]
 graph = KnowledgeGraph()
+me = psutil.Process()
 first = None
 n = 0
+cpu = 0.0
 for extraction in extract(documents, workers=workers, on_error=print):
     graph.add_extraction(extraction)
     n += 1
     if first is None:
         first = time.perf_counter()
+    if n == len(documents):  # the workers are still there: their CPU time so far
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            cpu += times.user + times.system
 end = time.perf_counter()
-print(json.dumps({"docs": n, "seconds": end - start, "first": first - start, "rest": end - first}))
+print(json.dumps({"docs": n, "seconds": end - start, "first": first - start, "rest": end - first,
+                  "cpu": cpu}))
 """
 
 
@@ -62,26 +73,20 @@ class Run:
     seconds: float  # whole process after interpreter start
     first: float  # to the first extraction: imports, model loading, worker start
     rest: float  # after the first extraction
-    cpu: float  # user + system seconds of the process and its workers
+    cpu: float  # user + system seconds of the process and its workers (the fork
+    # server that local workers come from included: it loads the pipeline for them)
 
 
 def run_child(corpus: Path, workers: int) -> Run:
-    before = os.times()
     done = subprocess.run(
         [sys.executable, "-c", CHILD_SCRIPT, str(corpus), str(workers)],
         capture_output=True,
         text=True,
         check=False,
     )
-    after = os.times()
     if done.returncode != 0:
         raise SystemExit(f"workers={workers} failed ({done.returncode}):\n{done.stderr.strip()}")
-    figures = json.loads(done.stdout.strip().splitlines()[-1])
-    # The child's own workers are its children: reaped by it, counted in its rusage.
-    cpu = (after.children_user - before.children_user) + (
-        after.children_system - before.children_system
-    )
-    return Run(cpu=cpu, **figures)
+    return Run(**json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def real_corpus(source: Path, count: int, folder: Path) -> Path:
