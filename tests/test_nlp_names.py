@@ -315,3 +315,15 @@ def test_person_span_with_a_title_inside(nlp, text, span, expected):
     doc.ents = [Span(doc, chars.start, chars.end, label="PERSON")]
     repaired = nlp.get_pipe("name_repair")(doc)
     assert {e.text for e in repaired.ents} == expected
+
+
+def test_hyphenated_adjective_of_a_name(nlp):
+    found = ents(nlp, "He rejected a George Bush-style approach to the war.")
+    assert ("George Bush", "PERSON") in found
+    assert not any(text.endswith("style") for text, _ in found)
+    assert ("Moon Jae-in", "PERSON") in ents(nlp, "Moon Jae-in met the envoy in Seoul.")
+
+
+def test_police_ranks_are_titles(nlp):
+    found = ents(nlp, "Chief Constable David Warcup said the march was lawful.")
+    assert ("David Warcup", "PERSON") in found

@@ -721,6 +721,12 @@ def fix_bounds(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
             own = set(range(ent.start, ent.end))
             _extend_person(doc, ent, words, taken - own)
             taken |= set(range(ent.start, ent.end))
+        while (
+            ent.end - ent.start > 2
+            and doc[ent.end - 2].text in _HYPHENS
+            and doc[ent.end - 1].lower_ in words.hyphen_suffixes
+        ):
+            ent.end -= 2  # "Novak-style": the name is "Novak"
         while ent.end > ent.start + 1 and (
             doc[ent.end - 1].text in _POSSESSIVE or doc[ent.end - 1].pos_ in _TRIM_POS
         ):
@@ -746,6 +752,7 @@ def _extend_person(doc: Doc, ent: Ent, words: NameWords, taken: set[int]) -> Non
         and not doc[ent.end].whitespace_
         and doc[ent.end + 1].is_alpha
         and doc[ent.end + 1].is_lower
+        and doc[ent.end + 1].lower_ not in words.hyphen_suffixes
         and ent.end + 1 not in taken
     ):
         ent.end += 2  # "Moon Jae" + "-in"

@@ -47,6 +47,8 @@ class NameWords:
     not_names: frozenset[str]  # capitalised words that are never part of a name
     # words before a known body's name that describe it, naming no other body: "Presidential"
     descriptive_modifiers: frozenset[str]
+    # "-style", "-based" after a name: an adjective made of it, no part of the name
+    hyphen_suffixes: frozenset[str]
 
     @classmethod
     def from_dict(cls, data: dict[str, list[str]]) -> NameWords:
