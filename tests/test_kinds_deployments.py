@@ -89,3 +89,22 @@ def test_troops_of_two_countries_sent_to_a_third_are_two_deployments():
         ("Chad", "Mali"),
         ("Niger", "Mali"),
     }
+
+
+def test_troops_led_by_a_country_are_its_troops():
+    assert deployments("US-led troops stationed in Iraq continued their crackdown.") == {
+        ("United States", "Iraq")
+    }
+
+
+def test_a_military_presence_is_a_deployment_and_another_presence_is_not():
+    assert deployments("The US military presence in Iraq will end next year.") == {
+        ("United States", "Iraq")
+    }
+    assert deployments("The US company said its presence in Iraq is commercial.") == set()
+
+
+def test_troops_expected_to_stay_somewhere_are_there():
+    assert deployments("About 35,000 US troops are expected to stay in Germany.") == {
+        ("United States", "Germany")
+    }

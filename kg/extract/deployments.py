@@ -66,6 +66,10 @@ class DeploymentExtractor:
             yield from self._from_noun(ctx, token)
 
     def _from_noun(self, ctx: DocContext, noun: Token) -> Iterator[Deployment]:
+        if noun.lower_ in _words("deployment_presence_nouns") and not any(
+            c.lower_ in _words("deployment_presence_modifiers") for c in noun.children
+        ):
+            return  # a presence that is not a military one
         senders = self._senders(ctx, noun)
         if not senders:
             return
@@ -155,7 +159,12 @@ class DeploymentExtractor:
         found: list[Entity] = []
         for child in noun.children:
             if child.dep_ in {"compound", "amod", "nmod", "poss"}:
-                for node in (child, *child.conjuncts):
+                led = child.lemma_ == "lead" and child.tag_ == "VBN"
+                # "US-led troops": the country that leads them
+                nodes = (
+                    [g for g in child.children if g.dep_ in {"npadvmod", "compound"}] if led else []
+                )
+                for node in (child, *child.conjuncts, *nodes):
                     entity = ctx.refer(node) if node.pos_ == "PRON" else ctx.entity(node)
                     if entity is not None and entity.cls == "Country":
                         found.append(entity)
@@ -210,7 +219,8 @@ class DeploymentExtractor:
         candidates += [c for c in noun.children if c.dep_ in {"acl", "relcl"} and c.pos_ == "VERB"]
         verb = self._verb(noun)
         if verb is not None:
-            candidates.append(verb)
+            # "troops are expected to stay in Germany": the verb and its complement
+            candidates += [verb, *(c for c in verb.children if c.dep_ == "xcomp")]
         exclude = {sender.key} if sender is not None else set()
         if verb is not None and verb.lemma_ in _words("withdraw_verbs"):
             left = self._left(ctx, verb, exclude)
