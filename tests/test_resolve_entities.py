@@ -266,3 +266,10 @@ def test_organisation_class_by_its_name(name, cls):
     from kg.resolve.mentions import organization_class
 
     assert organization_class(name) == cls
+
+
+def test_the_islamic_republic_is_the_story_s_republic_of_that_name(resolve):
+    found = resolve("Iran said no. The Islamic Republic will not bow, Iran's envoy said.")
+    assert resolved(found, "The Islamic Republic") == [("Country", "Iran", "alias")]
+    found = resolve("The Czech Republic and the Dominican Republic signed the deal.")
+    assert {e.label for e in found.entities.values()} == {"Czechia", "Dominican Republic"}

@@ -446,8 +446,10 @@ class MentionResolver:
             return
         if label in {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"}:
             return
-        if text in _STATE_FORMS or text.casefold() in _NOT_NAMES:
-            return  # "the Kingdom": see _state_forms; "COVID-19": a disease
+        if text.casefold() in _NOT_NAMES:
+            return  # "COVID-19": a disease
+        if not ent.ent_id_ and len(text.split()) <= 3 and text.split()[-1] in _STATE_FORMS:
+            return  # "the Kingdom", "the Islamic Republic": see _state_forms
         if not ent.ent_id_ and any(p.match(text) for p in _EVENT_NAME_PATTERNS):
             found.add_mention(ent, Entity(f"event:{slug(text)}", "Event", text), "name", 0.6)
             return
@@ -637,16 +639,26 @@ class MentionResolver:
             if (
                 token.text not in _STATE_FORMS
                 or token.i in found.by_token
-                or token.i == 0
-                or doc[token.i - 1].lower_ != "the"
                 or (token.i + 1 < len(doc) and doc[token.i + 1].lower_ in {"of", "for"})
                 or (token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper())
             ):
                 continue
-            fitting = [k for k in counts if token.text in self._state_names(k)]
+            # "the Kingdom", or with words of the country's own name: "the Islamic Republic"
+            start = token.i
+            while (
+                start > 0
+                and doc[start - 1].is_title
+                and doc[start - 1].lower_ != "the"
+                and start - 1 not in found.by_token
+            ):
+                start -= 1
+            if start == 0 or doc[start - 1].lower_ != "the":
+                continue
+            words = [t.text for t in doc[start : token.i + 1]]
+            fitting = [k for k in counts if all(w in self._state_names(k).split() for w in words)]
             if fitting:
                 key = max(fitting, key=lambda k: counts[k])
-                span = doc[token.i - 1 : token.i + 1]
+                span = doc[start - 1 : token.i + 1]
                 found.add_mention(span, found.entities[key], "alias", 0.75)
 
     def _state_names(self, key: str) -> str:
