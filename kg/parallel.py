@@ -38,6 +38,7 @@ import pickle
 import queue
 import signal
 import threading
+import time
 import traceback
 import uuid
 import warnings
@@ -415,17 +416,26 @@ class _Slot:
         self.thread = threading.Thread(target=self._serve, name="geokg-worker-feeder", daemon=True)
 
     def _serve(self) -> None:
+        busy = idle = 0.0  # seconds with a batch out, and waiting for one (logged at the end)
+        batches = 0
+        mark = time.perf_counter()
         while (item := self._tasks.get()) is not None:
             future, batch = item
             if not future.set_running_or_notify_cancel():
                 continue
             self.busy = True
+            now = time.perf_counter()
+            idle, mark = idle + now - mark, now
             try:
                 future.set_result(self._call(batch))
             except BaseException as exc:
                 future.set_exception(exc)
             finally:
                 self.busy = False
+                now = time.perf_counter()
+                busy, mark = busy + now - mark, now
+                batches += 1
+        log.debug("worker: %d batches, %.1f s busy, %.1f s waiting for one", batches, busy, idle)
         self._stop()
 
     def _call(self, batch: list[Document]) -> list[_Event]:
