@@ -179,11 +179,24 @@ class EventExtractor:
 
     # -- verb shapes ------------------------------------------------------------
     def _missile_verb(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
-        obj = self._object(verb, _ev("MissileTest", "objects"), {"dobj", "nsubjpass", "npadvmod"})
+        """'X fired a ballistic missile', 'a missile launched by X'."""
+        if verb.dep_ == "acl" and verb.head.lemma_ in _ev("MissileTest", "objects"):
+            obj = verb.head
+            agents = [
+                e
+                for p in verb.children
+                if p.dep_ == "agent"
+                for e in self._prep_object_actors(ctx, p)
+            ]
+        else:
+            obj = self._object(
+                verb, _ev("MissileTest", "objects"), {"dobj", "nsubjpass", "npadvmod"}
+            )
+            agents = self._subject_actors(ctx, verb)
         if obj is None or self._is_attack(verb, obj):
             return None
         draft = _Draft("MissileTest", verb)
-        draft.agent = self._subject_actor(ctx, verb)
+        draft.agent = agents[0] if agents else None
         self._places(ctx, draft, [verb, obj], from_is_location=True)
         draft.date = _day(ctx, verb)
         return draft if draft.agent is not None else None
@@ -214,6 +227,31 @@ class EventExtractor:
         if obj is None or self._weapon_object(ctx, obj, direct=True) is None:
             return None
         return self._arms_sale_verb(ctx, verb, obj)
+
+    def _armed_with(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
+        """'X will supply Y with air defence systems': Y receives the weapons X sells."""
+        weapon = next(
+            (
+                o
+                for p in verb.children
+                if p.dep_ == "prep" and p.lower_ == "with"
+                for o in p.children
+                if o.dep_ == "pobj"
+            ),
+            None,
+        )
+        if weapon is None or self._weapon_object(ctx, weapon, direct=True) is None:
+            return None
+        seller = self._subject_actor(ctx, verb) or self._controller(ctx, verb)
+        if seller is not None and seller.cls != "Country":
+            seller = ctx.country_of(seller)
+        buyers = [e for e in self._dobj_actors(ctx, verb) if e.cls == "Country"]
+        if seller is None or not buyers:
+            return None
+        draft = _Draft("ArmsSale", verb)
+        draft.agent, draft.participants = seller, _unique(buyers)
+        draft.date = _day(ctx, verb)
+        return draft
 
     def _discussion(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
         """'A discussed trade with B in Rome': the two met (or called, by phone)."""
@@ -267,6 +305,8 @@ class EventExtractor:
         if kind == "MilitaryExercise" and draft.name is None:
             draft.name = self._exercise_named(ctx, noun)
         participants += self._attended_by(ctx, noun, kind)
+        if kind == "MilitaryExercise":
+            participants += self._gathered(ctx, noun)  # "drills involving troops from A and B"
         participants += self._holders(ctx, noun)
         verb = self._head_verb(noun)
         if verb is not None:
@@ -379,6 +419,10 @@ class EventExtractor:
                 out += self._subject_actors(ctx, verb)
             if kind in {"MilitaryExercise", "Meeting"} and noun.dep_ == "dobj":
                 out += self._prep_actors(ctx, verb, {"with"})
+        if kind in _ENCOUNTERS and noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+            # "X told Y in a phone call", "assured Y during the meeting": whom X addressed
+            addressed = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
+            out += [e for c in addressed for n in (c, *c.conjuncts) if (e := self._actor(ctx, n))]
         if subject:
             for child in verb.children:
                 if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
@@ -388,10 +432,10 @@ class EventExtractor:
         return out
 
     def _gathered(self, ctx: DocContext, verb: Token) -> list[Entity]:
-        """'The drills bring together troops from A, B and C'."""
+        """'The drills bring together troops from A, B and C', 'drills involving A and B'."""
         gathering = _words("exercise_gathering_verbs")
         out: list[Entity] = []
-        for verb_ in (verb, *(c for c in verb.children if c.dep_ == "conj")):
+        for verb_ in (verb, *(c for c in verb.children if c.dep_ in {"conj", "acl", "relcl"})):
             if verb_.lemma_ not in gathering:
                 continue
             for obj in (c for c in verb_.children if c.dep_ == "dobj"):
@@ -1169,6 +1213,7 @@ _SHAPES: dict[str, Callable] = {
     "called": EventExtractor._called,
     "phone": EventExtractor._phoned,
     "arms": EventExtractor._arms_verb,
+    "armed_with": EventExtractor._armed_with,
     "discussion": EventExtractor._discussion,
     "visiting": EventExtractor._visiting,
 }
