@@ -273,3 +273,19 @@ def test_the_islamic_republic_is_the_story_s_republic_of_that_name(resolve):
     assert resolved(found, "The Islamic Republic") == [("Country", "Iran", "alias")]
     found = resolve("The Czech Republic and the Dominican Republic signed the deal.")
     assert {e.label for e in found.entities.values()} == {"Czechia", "Dominican Republic"}
+
+
+def test_a_place_written_once_as_a_region_is_a_region_throughout():
+    from spacy.tokens import Span
+
+    nlp = build_nlp()
+    text = "Troops entered the province of Hasakah. Officials in Hasakah said it was calm."
+    doc = nlp(text)
+    doc.ents = [Span(doc, t.i, t.i + 1, label="GPE") for t in doc if t.text == "Hasakah"]
+    found = MentionResolver(Gazetteer.load()).resolve(doc, Document(id="test-doc", text=text))
+    assert [m[0] for m in resolved(found, "Hasakah")] == ["Place", "Place"]
+
+
+def test_a_name_ending_in_province_is_a_region(resolve):
+    found = resolve("Factories in Jiangxi Province expanded last year.")
+    assert [m[0] for m in resolved(found, "Jiangxi Province")] == ["Place"]

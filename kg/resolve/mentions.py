@@ -157,6 +157,7 @@ class MentionResolver:
         self._titles: dict[str, set[str]] = {}
         self._story_countries: set[str] = set()
         self._person_words: set[str] = set()
+        self._regions: set[str] = set()
         # the document's person names by slug, as they are added
         self._folded: dict[str, Entity] = {}
 
@@ -171,6 +172,10 @@ class MentionResolver:
         self._folded = {slug(k): v for k, v in persons.items()}
         self._story_countries = self._countries | _countries_of_people(persons.values())
         self._person_words = {w for name in persons if " " in name for w in name.split()}
+        # a place written once as a region ("the Donetsk region") is one in every mention
+        self._regions = {
+            clean_name(e.text) for e in doc.ents if e.label_ == "GPE" and region_cued(e)
+        }
         for ent in doc.ents:
             self._resolve_ent(ent, found, persons)
         self._titled_names(doc, found, persons, document)
@@ -475,7 +480,11 @@ class MentionResolver:
             and not known_person
             and self.gaz.lookup(text) is None
         ):
-            found.add_mention(ent, Entity(f"city:{slug(text)}", "City", text), "name", 0.7)
+            if text in self._regions:
+                place = Entity(f"place:{slug(text)}", "Place", text)
+                found.add_mention(ent, place, "name", 0.6)
+            else:
+                found.add_mention(ent, Entity(f"city:{slug(text)}", "City", text), "name", 0.7)
             return
         if label == "PERSON" or (label in {"ORG", "GPE", "NORP"} and known_person):
             entity = persons.get(text) or folded.get(slug(text))
@@ -507,7 +516,9 @@ class MentionResolver:
         if entry is not None:
             self._resolve_gazetteer(ent, entry, found)
             return
-        if label == "GPE":
+        if label == "GPE" and text in self._regions:
+            found.add_mention(ent, Entity(f"place:{slug(text)}", "Place", text), "name", 0.6)
+        elif label == "GPE":
             found.add_mention(ent, Entity(f"city:{slug(text)}", "City", text), "name", 0.7)
         elif label == "ORG":
             if len(ent) > 8 or text.islower() or text.isdigit():
@@ -766,18 +777,25 @@ def _retype(ent: Span, label: str, text: str) -> str | None:
         return "GPE"
     if label == "GPE" and text.lower() in _TITLES:
         return None
-    if label == "GPE":
-        # "the Donetsk region", "the province of Idlib": a region, not a town
-        nxt = doc[ent.end] if ent.end < len(doc) else None
-        if nxt is not None and nxt.lower_ in _REGION_WORDS:
-            return "LOC"
-        if (
+    if label == "GPE" and region_cued(ent):
+        return "LOC"
+    return label
+
+
+def region_cued(ent: Span) -> bool:
+    """Whether a place's name is written as a region's, not a town's: "the Donetsk
+    region", "the province of Idlib", "Jiangxi Province"."""
+    doc = ent.doc
+    nxt = doc[ent.end] if ent.end < len(doc) else None
+    return (
+        (nxt is not None and nxt.lower_ in _REGION_WORDS)
+        or (len(ent) > 1 and ent[-1].lower_ in _REGION_WORDS)
+        or (
             ent.start >= 2
             and doc[ent.start - 1].lower_ == "of"
             and doc[ent.start - 2].lower_ in _REGION_WORDS
-        ):
-            return "LOC"
-    return label
+        )
+    )
 
 
 def _in_place_slot(ent: Span) -> bool:
