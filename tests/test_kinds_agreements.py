@@ -88,3 +88,9 @@ def test_both_governments_are_the_two_countries_named_before():
 def test_the_possessor_of_an_agreement_is_a_party():
     found = agreements("The Libyan government's maritime deal with Turkey angered Greece.")
     assert list(found.values()) == [{"Libya", "Turkey"}]
+
+
+def test_the_countries_of_a_hyphenated_pair_in_a_name_are_parties():
+    assert agreements("Trade rose under the U.S.-Korea Free Trade Agreement.") == {
+        "U.S.-Korea Free Trade Agreement": {"United States", "South Korea"}
+    }

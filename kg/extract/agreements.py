@@ -23,12 +23,13 @@ from kg.extract.syntax import clause_preps, governing_verb, with_conjuncts
 from kg.model import AgreementFact, Entity, Limit, has_name
 from kg.numbers import limit_value
 from kg.resolve.facts import FactMerger, fact_entity_keys
-from kg.resolve.mentions import clean_name, slug
+from kg.resolve.mentions import clean_name, entity_from_gazetteer, slug
 from kg.resolve.sentences import sentence_words
 
 FILE = "agreements"
 _SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT", "$"}
 _NUMERIC = re.compile(r"^\d+([.,]\d+)*$")
+_DASHES = re.compile(r"[-‐‑–—]")
 
 
 @register_extractor("agreement", provides=("agreement",), requires=("position",))
@@ -82,19 +83,14 @@ class AgreementExtractor:
             last = entity
             fact = self._facts_for(ctx, entity, anchor)
             if fact is not None and named is not None:
-                # countries named inside a treaty's name are its parties ("the Iran nuclear deal")
-                for t in span:
-                    country = ctx.gaz.country_by_name(t.text) if t.is_title else None
-                    if country is not None and country.cls == "Country":
-                        from kg.resolve.mentions import entity_from_gazetteer
-
-                        fact.parties.add(
-                            ctx.use(
-                                ctx.found.entities.get(country.key)
-                                or entity_from_gazetteer(country),
-                                span.sent,
-                            )
-                        )
+                # countries named inside a treaty's name are its parties ("the Iran nuclear
+                # deal", "the U.S.-Korea Free Trade Agreement")
+                for country in _countries_in_name(ctx, span):
+                    fact.parties.add(ctx.use(country, span.sent))
+            elif fact is not None and anchor.text[:1].isupper() and not anchor.is_sent_start:
+                name = ctx.doc[self._left_edge(anchor) : anchor.i + 1]
+                for country in _countries_in_name(ctx, name):
+                    fact.parties.add(ctx.use(country, name.sent))
             if fact is None:
                 continue
             if named is not None:
@@ -695,6 +691,42 @@ class AgreementExtractor:
             if tokens[j].text in {";", "."}:
                 break
         return ctx.lex.raw["limit_default_quantity"].get(unit)
+
+
+def _countries_in_name(ctx: DocContext, span: Span) -> list[Entity]:
+    """The countries a capitalised name holds before its head noun, by name, acronym or
+    demonym, two words first ('South Korea', 'U.S.-Korea', 'Saudi-Greek')."""
+    words = [
+        (part, t.i)
+        for t in span
+        if t.i < span.root.i or t.i == span.start
+        for part in _DASHES.split(t.text)
+        if part
+    ]
+    found: list[Entity] = []
+    i = 0
+    while i < len(words):
+        for size in (2, 1):
+            part = words[i : i + size]
+            if len(part) < size or not part[0][0][:1].isupper():
+                continue
+            if size == 2 and part[1][1] != part[0][1] + 1:
+                continue  # two words of one name, not the halves of a pair ('U.S.-Korea')
+            entry = ctx.gaz.country_by_name(" ".join(w for w, _ in part))
+            if entry is not None and entry.cls == "Country" and _a_state(ctx, entry.key):
+                entity = ctx.found.entities.get(entry.key) or entity_from_gazetteer(entry)
+                if entity not in found:
+                    found.append(entity)
+                i += size - 1
+                break
+        i += 1
+    return found
+
+
+def _a_state(ctx: DocContext, key: str) -> bool:
+    """An independent state, or one the story names ('Antarctic Treaty' has no party)."""
+    record = ctx.gaz.country_record(key) or {}
+    return bool(record.get("independent")) or key in ctx.found.entities
 
 
 def _name_tail_end(ctx: DocContext, noun: Token) -> int:
