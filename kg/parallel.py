@@ -513,7 +513,9 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     """Workers forked from a server process that imported the pipeline and loaded the model
     once (``kg.worker_preload``): each starts in milliseconds, not seconds. The server is
     itself a fresh process (it knows nothing of the caller's state) and lives as long as the
-    caller, so later runs start at once too. Without fork servers, workers are spawned."""
+    caller, so later runs start at once too (it holds the model's memory that long; it loads
+    the project's pipeline even when the caller sends its own). Without fork servers,
+    workers are spawned."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -636,7 +638,9 @@ def _dask_task(setup: _Setup, batch: list[Document]) -> list[_Event]:
     """A batch extracted in a Dask worker, which loads the pipeline on its first batch of a run.
 
     One batch at a time per process: a worker with several threads gains nothing on spaCy,
-    whose pipeline is not meant to be shared between threads.
+    whose pipeline is not meant to be shared between threads. The pipeline stays loaded for
+    the run's next batches (a later run's replaces it), and the worker's maths libraries stay
+    at one thread.
     """
     with _dask_lock:
         worker = _dask_workers.get(setup.token)
