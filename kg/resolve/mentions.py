@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span, Token
 
 from kg.components.words import name_words, organization_class_rules, resolution_words
@@ -646,7 +647,7 @@ class MentionResolver:
                 counts[mention.entity.key] = counts.get(mention.entity.key, 0) + 1
         if not counts:
             return
-        for token in doc:
+        for token in _tokens_written(doc, _STATE_FORMS):
             if (
                 token.text not in _STATE_FORMS
                 or token.i in found.by_token
@@ -686,8 +687,8 @@ class MentionResolver:
                 halves[word] = named[0]
         if len(halves) < 2:
             return
-        for token in doc:
-            if token.text in halves and token.i not in found.by_token:
+        for token in _tokens_written(doc, frozenset(halves)):
+            if token.i not in found.by_token:
                 prev = doc[token.i - 1] if token.i > 0 else None
                 nxt = doc[token.i + 1] if token.i + 1 < len(doc) else None
                 if prev is None or prev.lower_ != "the":
@@ -870,6 +871,19 @@ def _is_generic_body(text: str) -> bool:
         return False
     heads = [w for w in words if w in _GENERIC_BODY_HEADS]
     return bool(heads) and all(w in _GENERIC_BODY_HEADS or w in _GENERIC_BODY_WORDS for w in words)
+
+
+def _tokens_written(doc: Doc, words: frozenset[str]) -> list[Token]:
+    """The tokens of ``doc`` written as one of ``words`` (exact text), found on the
+    document's array rather than token by token."""
+    hashes = [doc.vocab.strings.as_int(w) for w in words if w in doc.vocab.strings]
+    if not hashes:
+        return []
+    column = doc.to_array([ORTH]).reshape(-1)
+    mask = column == hashes[0]
+    for value in hashes[1:]:
+        mask |= column == value
+    return [doc[i] for i in mask.nonzero()[0].tolist()]
 
 
 def _is_generic_government(text: str) -> bool:
