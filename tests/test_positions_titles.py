@@ -93,6 +93,26 @@ CASES = {
         "Former Chilean foreign minister Rosa Quintanilla Baez said talks would go on.",
         set(),
     ),
+    "ex-does-not-hold": (
+        "Ex-president Jorge Mamani Quispe of Bolivia said the plan would fail.",
+        set(),
+    ),
+    "soon-to-be-does-not-hold-yet": (
+        "Soon-to-be president Jorge Mamani Quispe of Bolivia said the plan would fail.",
+        set(),
+    ),
+    "the-late-does-not-hold": (
+        "The late president Jorge Mamani Quispe of Bolivia was buried on Friday.",
+        set(),
+    ),
+    "late-on-a-day-is-about-time": (
+        "Late on Monday, President Jorge Mamani Quispe of Bolivia said the plan would fail.",
+        {("Jorge Mamani Quispe", "president", "Bolivia")},
+    ),
+    "newly-elected-holds": (
+        "Jorge Mamani Quispe, the newly elected president of Bolivia, arrived in Lima.",
+        {("Jorge Mamani Quispe", "president", "Bolivia")},
+    ),
     "dateline-gives-the-country": (
         "LIMA – Energy Minister Tomas Verhoeven Alcantara said on Monday that prices would fall.",
         {("Tomas Verhoeven Alcantara", "energy minister", "Peru")},

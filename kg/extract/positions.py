@@ -51,6 +51,8 @@ def _vocab(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], tuple[tuple[st
     words |= {w for m in lex.words("role_modifiers") for w in m.split()}
     words |= {h + "s" for h in heads if " " not in h}
     words |= lex.words("role_counterpart_nouns")
+    # "the newly elected president"; a temporal-status word ends a title instead
+    words |= lex.words("role_drop_modifiers") - lex.words("role_past_markers")
     words -= {"of", "the", "and", "for", "-"}
     head_seqs = tuple(
         sorted((tuple(h.replace("-", " - ").split()) for h in heads), key=len, reverse=True)
@@ -340,7 +342,8 @@ class PositionExtractor:
             # "Former Chilean foreign minister X": not held now; but "late on Monday,
             # President X" and "then President X said" are about time, not the title
             inside = {t.i for t in tokens} | set(range(span.start, span.end))
-            if doc[i].head.i in inside:
+            ambiguous = doc[i].lower_ in ctx.lex.words("role_past_ambiguous")
+            if not ambiguous or doc[i].head.i in inside:
                 return []
         tokens.reverse()
         while tokens and (
