@@ -53,7 +53,7 @@ def _vocab(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], tuple[tuple[st
     words |= lex.words("role_counterpart_nouns")
     # "the newly elected president"; a temporal-status word ends a title instead
     words |= lex.words("role_drop_modifiers") - lex.words("role_past_markers")
-    words -= {"of", "the", "and", "for", "-"}
+    words -= lex.words("role_not_title_words")
     head_seqs = tuple(
         sorted((tuple(h.replace("-", " - ").split()) for h in heads), key=len, reverse=True)
     )
