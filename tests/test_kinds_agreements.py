@@ -94,3 +94,10 @@ def test_the_countries_of_a_hyphenated_pair_in_a_name_are_parties():
     assert agreements("Trade rose under the U.S.-Korea Free Trade Agreement.") == {
         "U.S.-Korea Free Trade Agreement": {"United States", "South Korea"}
     }
+
+
+def test_a_peace_deal_nobody_is_party_to_is_no_entity():
+    assert agreements("The rebels said a peace deal was possible.") == {}
+    assert agreements("Sudan and South Sudan signed a peace deal in 2018.") == {
+        "peace deal": {"Sudan", "South Sudan"}
+    }

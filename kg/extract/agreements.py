@@ -49,6 +49,9 @@ class AgreementExtractor:
         # the story's agreements named by a plural noun ("climate agreements"), by a singular
         plural: set[str] = set()
         singular: set[str] = set()
+        # ... and by "a peace deal" only, or also by "the peace deal"
+        indefinite: set[str] = set()
+        definite: set[str] = set()
         named_starts = [
             m.span[0]
             for m in ctx.found.mentions
@@ -99,6 +102,8 @@ class AgreementExtractor:
                 anchors.update((i, entity.key) for i in range(token.i, _name_tail_end(ctx, token)))
                 if entity.scope == ctx.document.id:
                     (plural if token.tag_ in {"NNS", "NNPS"} else singular).add(entity.key)
+                    a_an = any(c.dep_ == "det" and c.lower_ in {"a", "an"} for c in token.children)
+                    (indefinite if a_an else definite).add(entity.key)
             merged = by_key.get(entity.key)
             if merged is None:
                 by_key[entity.key] = fact
@@ -112,9 +117,16 @@ class AgreementExtractor:
         for key, fact in by_key.items():
             entity = ctx.found.entities[key]
             bare = len(entity.label.split()) == 1 and not entity.alt_labels
-            if (bare or key in plural - singular) and not fact.parties:
-                # a bare "an agreement" or "climate agreements" nobody is party to names
-                # nothing a reader could look up
+            # "a peace deal" names a kind of agreement; "a data cable project agreement" one
+            generic = key in plural - singular or (
+                key in indefinite - definite
+                and len(entity.label.split()) <= 2
+                and fact.year is None
+                and fact.date is None
+            )
+            if (bare or generic) and not fact.parties:
+                # a bare "an agreement", "climate agreements" or "a peace deal" nobody is
+                # party to names nothing a reader could look up
                 if key not in named:
                     del ctx.found.entities[key]
                 continue
