@@ -93,6 +93,11 @@ CASES = {
         "Former Chilean foreign minister Rosa Quintanilla Baez said talks would go on.",
         set(),
     ),
+    "apposition-body-further-in-the-phrase": (
+        "Jeffrey Matsuura Reed, director of the law and technology programme at the "
+        "University of Dayton, said so.",
+        {("Jeffrey Matsuura Reed", "director", "University of Dayton")},
+    ),
     "ex-does-not-hold": (
         "Ex-president Jorge Mamani Quispe of Bolivia said the plan would fail.",
         set(),

@@ -30,7 +30,7 @@ from kg.resolve.mentions import Mention, clean_name, entity_from_gazetteer
 _RESPECTIVELY_WINDOW = 80
 
 _HYPHENS = {"-", "–", "‑"}  # characters, not words
-_POSSESSIVES = {"'s", "’s"}
+_POSSESSIVES = {"'s", "’s", "'", "’"}  # "the armed forces' chief of staff"
 
 
 def _joining(token: Token) -> bool:
@@ -771,6 +771,8 @@ class PositionExtractor:
                     last = referred  # "who chairs the bloc"
             elif token.pos_ in {"ADJ", "NOUN", "PROPN"} and last is None:
                 pass
+            elif last is None and (token.lower_ == "and" or token.lower_ in self.linkers):
+                pass  # "director of the law and technology programme at the University of Y"
             else:
                 break
             i += 1
