@@ -166,7 +166,10 @@ def competency(args: argparse.Namespace) -> None:
                 args.repeat,
             )
             ours = median_seconds(lambda t=text: graph.query(t, max_rows=None), args.repeat)
-            results[name] = (rows, native, ours)
+            inline = median_seconds(
+                lambda t=text: graph.query(t, max_rows=None, timeout=None), args.repeat
+            )
+            results[name] = (rows, native, ours, inline)
         if not args.no_rdflib:
             while True:
                 key, value = receiver.recv()
@@ -177,8 +180,9 @@ def competency(args: argparse.Namespace) -> None:
                 else:
                     rdflib_times[key] = value
             child.join()
-        for name, (rows, native, ours) in results.items():
-            line = f"{name:14}{rows:8,}{native:10.3f}{ours:10.3f}{ours / native:14.2f}"
+        for name, (rows, native, ours, inline) in results.items():
+            line = f"{name:14}{rows:8,}{native:10.4f}{ours:10.4f}{ours / native:14.2f}"
+            line += f"{inline:10.4f}{inline / native:9.2f}"
             if name in rdflib_times:
                 r = rdflib_times[name]
                 line += (

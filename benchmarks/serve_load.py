@@ -38,6 +38,8 @@ def start_server(store: Path, processes: int) -> tuple[subprocess.Popen, str, in
     if "http://127.0.0.1:" not in line:
         server.kill()
         raise SystemExit(f"kg serve did not start: {line.strip()}")
+    # The rest of its stderr is read all along: a full pipe would stop the server.
+    threading.Thread(target=server.stderr.read, daemon=True).start()
     url = urllib.parse.urlsplit(line.split()[2])
     return server, url.hostname, url.port
 

@@ -229,7 +229,8 @@ class KnowledgeGraph:
         from kg.sparql import load_query, run_query
 
         self._asked += 1
-        if self._reader is not None and not self._changed and self._asked > 1:
+        limited = kwargs.get("timeout", 1) not in (None, 0)  # without a limit: in this process
+        if self._reader is not None and not self._changed and self._asked > 1 and limited:
             # A store queried again and again answers in a process of its own, which keeps
             # the time limit without a fork per query (a first query forks: no start-up).
             if self._queries is None:

@@ -14,6 +14,7 @@ while a build writes a batch and open the store again after it (:mod:`kg.rdf.sto
 from __future__ import annotations
 
 import ipaddress
+import logging
 import multiprocessing
 import queue
 import signal
@@ -237,6 +238,8 @@ def serve(
 
     path = Path(path)
     StoreReader(path).close()  # a missing or foreign store is one error line, now
+    # Waitress warns of every burst of queued requests; under load that is all it would say.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     limits = Limits(timeout or None, max_rows or None, allow_update)
     pool = QueryPool(path, processes)
     updates = QueryPool(path, 1, writes=True) if allow_update else None

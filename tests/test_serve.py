@@ -53,6 +53,8 @@ class Server:
         reader.start()
         reader.join(60)
         assert lines and "http://127.0.0.1:" in lines[0], lines
+        # The rest of its stderr is read all along: a full pipe would stop the server.
+        threading.Thread(target=self.process.stderr.read, daemon=True).start()
         self.url = lines[0].split()[2]
         self.endpoint = self.url + "sparql"
 
