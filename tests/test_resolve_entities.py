@@ -51,6 +51,7 @@ CAPITALS = {
     "city of": ("The bid of the city of Ankara was rejected.", "Ankara", "City"),
     "vicinity of": ("Shells fell in the vicinity of Ankara overnight.", "Ankara", "City"),
     "struck": ("The missiles hit Kyiv before dawn, officials said.", "Kyiv", "City"),
+    "was struck": ("Kyiv was hit by missiles before dawn.", "Kyiv", "City"),
     "compound place": ("A blast hit a busy Cairo metro station.", "Cairo", "City"),
     "listed with towns": ("Floods hit Giza, Tanta and Cairo last week.", "Cairo", "City"),
 }

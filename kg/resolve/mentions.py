@@ -855,8 +855,8 @@ def is_metonym(span: Span) -> bool:
     if dep in {"compound", "nmod"}:
         # "the Seoul government" but "a Seoul subway station", "the Seoul Olympics"
         return head.pos_ != "PROPN" and head.lower_ in _GOVERNMENT_NOUNS
-    if dep == "dobj" and head.lemma_ in _CAPITAL_PLACE_VERBS:
-        return False
+    if dep in {"dobj", "nsubjpass"} and head.lemma_ in _CAPITAL_PLACE_VERBS:
+        return False  # "shelling hit Kyiv", "Kyiv was hit"
     return True
 
 
