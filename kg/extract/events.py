@@ -29,6 +29,7 @@ from kg.extract.rules import Rule, rule_set
 from kg.extract.syntax import clause_preps, governing_verb
 from kg.lexicon import lexicon
 from kg.model import Entity, Event, has_name
+from kg.resolve.sentences import token_sentence_words
 
 NOUN_RULES = "event_nouns"
 VERB_RULES = "event_verbs"
@@ -112,6 +113,10 @@ class EventExtractor:
                 draft.confidence = confidence
                 if not draft.definite and _lone(draft):
                     continue  # "X's visit": nobody met, nowhere
+                if draft.type == "Meeting" and token_sentence_words(draft.anchor) & _words(
+                    "event_sport_words"
+                ):
+                    continue  # "South Korea meet China in the final": a match
                 drafts.append(draft)
         for event in self._merge(ctx, drafts):
             actors = len(event.participants) + (event.agent is not None)
@@ -170,7 +175,11 @@ class EventExtractor:
         if need == "military":
             return self._military_context(ctx, noun)
         if need == "summit":
-            return any(c.lower_ == "summit" for c in noun.children)
+            # "a summit conference", "to host the session": a gathering, not a press event
+            verb = governing_verb(noun)
+            held = verb is not None and verb.lemma_ in _words("event_holding_verbs")
+            press = any(c.lower_ in _words("event_press_words") for c in noun.children)
+            return held and not press or any(c.lower_ == "summit" for c in noun.children)
         if need == "partner":
             return any(c.dep_ == "prep" and c.lower_ in {"with", "between"} for c in noun.children)
         if need == "weapon":
@@ -246,6 +255,7 @@ class EventExtractor:
         if seller is not None and seller.cls != "Country":
             seller = ctx.country_of(seller)
         buyers = [e for e in self._dobj_actors(ctx, verb) if e.cls == "Country"]
+        buyers = [e for e in buyers if seller is None or e.key != seller.key]
         if seller is None or not buyers:
             return None
         draft = _Draft("ArmsSale", verb)
@@ -823,7 +833,10 @@ class EventExtractor:
             return [entity]
         if node.pos_ != "NOUN" or node.lower_ in _words("troop_nouns"):
             return []  # "hosted 10,000 US troops": no guests
-        return self._group_members(ctx, node)
+        people = _words("actor_group_nouns") | _words("event_counterpart_nouns")
+        if node.lower_ in people or node.lemma_ in _words("role_heads"):
+            return self._group_members(ctx, node)  # not "received 25,000 US patents"
+        return []
 
     @staticmethod
     def _object(verb: Token, objects: frozenset[str], deps: set[str]) -> Token | None:
@@ -924,12 +937,18 @@ class EventExtractor:
                         draft.location = place
                 if child.lower_ in towards:
                     draft.targets.extend(ctx.entities_in(child.subtree, {"Country"}))
-            # "a missile that flew over Japan"
+            # "a missile that flew over Japan"; "the summit, to be held in Sharm El-Sheikh"
+            holding = _words("event_holding_verbs")
             for child in head.children:
-                if child.dep_ in {"relcl", "acl"}:
+                if child.dep_ in {"relcl", "acl", "advcl"}:
                     for grand in child.children:
                         if grand.dep_ == "prep" and grand.lower_ == "over":
                             draft.targets.extend(ctx.entities_in(grand.subtree, {"Country"}))
+                        elif grand.dep_ == "prep" and grand.lower_ in preps:
+                            place = self._place_in(ctx, grand)
+                            if child.lemma_ in holding and draft.location is None:
+                                city = place is not None and place.cls in {"City", "Country"}
+                                draft.location = place if city else None
 
     def _place_in(self, ctx: DocContext, prep: Token) -> Entity | None:
         """The place a preposition's object names ('in Cairo', 'from its capital Pyongyang')."""
