@@ -98,6 +98,10 @@ CASES = {
         "University of Dayton, said so.",
         {("Jeffrey Matsuura Reed", "director", "University of Dayton")},
     ),
+    "portfolio-the-lexicon-does-not-know": (
+        "The Minister of Fisheries and Aquaculture of Peru, Ana Torres Lemus, opened the port.",
+        {("Ana Torres Lemus", "fisheries and aquaculture minister", "Peru")},
+    ),
     "ex-does-not-hold": (
         "Ex-president Jorge Mamani Quispe of Bolivia said the plan would fail.",
         set(),

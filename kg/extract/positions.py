@@ -294,6 +294,8 @@ class PositionExtractor:
             and (span.end >= span.sent.end or doc[span.end].text in {",", ".", ";"})
         ):
             i -= 1
+        elif (comma_title := self._appositive_title(ctx, span, i)) is not None:
+            return comma_title
         while i >= sent_start:
             token = doc[i]
             entity = ctx.entity(token)
@@ -353,6 +355,31 @@ class PositionExtractor:
             or tokens[0].text in _POSSESSIVES
             or tokens[0].text in _HYPHENS
         ):
+            tokens.pop(0)
+        return tokens
+
+    def _appositive_title(self, ctx: DocContext, span: Span, comma: int) -> list[Token] | None:
+        """'the Minister of Agriculture and Livestock, X,': the name in apposition to a
+        role noun whose portfolio has words the lexicon does not know; the parse gives
+        the title phrase."""
+        doc = span.doc
+        root = span.root
+        head = root.head
+        if (
+            comma <= span.sent.start
+            or doc[comma].text != ","
+            or root.dep_ != "appos"
+            or not head.i < comma
+            or head.lower_ not in self.heads
+            or doc[head.i + 1].lower_ not in self.of_linkers
+        ):
+            return None
+        tokens = [t for t in doc[max(span.sent.start, head.left_edge.i) : comma]]
+        if any(t.pos_ in {"VERB", "AUX"} or t.text in {",", ";"} for t in tokens):
+            return None
+        if any(ctx.entity(t) is not None and ctx.entity(t).cls == "Person" for t in tokens):
+            return None
+        while tokens and tokens[0].lower_ in self.dets:
             tokens.pop(0)
         return tokens
 
@@ -565,7 +592,9 @@ class PositionExtractor:
                     j += 1
                     continue
                 break
-            if token.lower_ not in self.words or token.lower_ in self.of_linkers:
+            if token.lower_ in self.of_linkers or not (
+                token.lower_ in self.words or (token.is_title and not token.is_sent_start)
+            ):
                 break
             words.append(token.lower_)
             j += 1
