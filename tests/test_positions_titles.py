@@ -102,6 +102,14 @@ CASES = {
         "The Minister of Fisheries and Aquaculture of Peru, Ana Torres Lemus, opened the port.",
         {("Ana Torres Lemus", "fisheries and aquaculture minister", "Peru")},
     ),
+    "who-heads-holds": (
+        "Amina Wanjiru Odhiambo, who heads the Ruritanian Farmers Union, will speak.",
+        {("Amina Wanjiru Odhiambo", "head", "Ruritanian Farmers Union")},
+    ),
+    "who-headed-is-a-past-post": (
+        "Tony Wilson Reed, who headed the record company Factory Records, will produce it.",
+        set(),
+    ),
     "ex-does-not-hold": (
         "Ex-president Jorge Mamani Quispe of Bolivia said the plan would fail.",
         set(),

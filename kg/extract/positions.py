@@ -695,7 +695,7 @@ class PositionExtractor:
             ):
                 role_tokens.append(token)
             elif token.text in _POSSESSIVES:
-                pass
+                role_tokens = []  # "X, the king's prime minister": the king is served
             elif token.pos_ in {"ADJ", "NOUN"} and token.is_lower and not before:
                 # "an international relations professor at Y": plain modifiers of the title
                 role_tokens.append(token)
@@ -730,7 +730,9 @@ class PositionExtractor:
     ) -> tuple[str, Entity | None] | None:
         """', who heads Y' / ', who is the president of Y'."""
         clause_roles = ctx.lex.raw["role_clause_verbs"]
-        if i < end and doc[i].lemma_ in clause_roles:
+        present = ctx.lex.words("role_present_tags")
+        if i < end and doc[i].lemma_ in clause_roles and doc[i].tag_ in present:
+            # "who heads Y"; "who headed Y" is a past post
             return clause_roles[doc[i].lemma_], self._entity_phrase(ctx, doc, i + 1, end)
         if i < end and doc[i].lemma_ in self.copulas:
             j = i + 1
