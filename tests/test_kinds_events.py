@@ -229,3 +229,21 @@ def test_an_undated_story_gives_a_day_only_where_the_text_gives_the_year():
 def test_an_arms_sale_approved_by_a_country_is_sold_by_it():
     found = events("The United States approved an arms sale to Taiwan worth $100 million.")
     assert found == [("ArmsSale", "United States", {"Taiwan"}, None, None)]
+
+
+def test_what_a_person_receives_is_no_guest():
+    assert events("The composer received an Oscar in 1983 for the film's score.") == []
+
+
+def test_a_visit_whose_only_party_is_the_place_is_no_meeting():
+    assert events("Exiles may make one visit to Cuba every three years.") == []
+
+
+def test_a_match_is_no_meeting():
+    text = "South Korea will meet China in the final of the East Asian Championship."
+    assert events(text) == []
+
+
+def test_a_weapon_supplier_is_not_its_own_buyer():
+    found = events("Germany supplied Ukraine with air defence systems in October.")
+    assert found == [("ArmsSale", "Germany", {"Ukraine"}, None, None)]

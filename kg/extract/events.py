@@ -36,6 +36,7 @@ VERB_RULES = "event_verbs"
 CLAUSE_RULES = "event_clauses"
 _ENCOUNTERS = frozenset({"Meeting", "PhoneCall"})
 _TESTS = frozenset({"MissileTest", "NuclearTest"})
+_GUEST_CLASSES = frozenset({"Person", "Country", "InternationalOrganization", "GovernmentBody"})
 
 
 @cache
@@ -122,6 +123,10 @@ class EventExtractor:
             actors = len(event.participants) + (event.agent is not None)
             if event.type in _ENCOUNTERS and actors < 2 and event.location is None:
                 continue
+            if event.type in _ENCOUNTERS and event.participants and event.agent is None:
+                # "one visit to Cuba every three years": only the place itself took part
+                if event.participants <= _place_keys(ctx, event.location):
+                    continue
             yield event
 
     # -- triggers -------------------------------------------------------------
@@ -563,8 +568,13 @@ class EventExtractor:
                 draft.location = place
                 host = ctx.as_country(place)
                 others = [host] if host is not None else []
-        if lemma in _ev("Meeting", "hosting_verbs") and not others:
-            return None  # "Qatar has hosted 10,000 US troops": no guest, no meeting
+        if lemma in _ev("Meeting", "hosting_verbs"):
+            # guests are people or states, not what is received ("received an Oscar")
+            others = [e for e in others if e.cls in _GUEST_CLASSES]
+            if not others:
+                return None  # "Qatar has hosted 10,000 US troops": no guest, no meeting
+        if lemma == "gather" and any(c.dep_ == "dobj" for c in verb.children):
+            return None  # "competitors are gathering strength"
         draft.participants = _unique(subjects + others)
         if draft.location is None:
             self._places(ctx, draft, [verb])
@@ -1201,6 +1211,15 @@ def _day(ctx: DocContext, anchor: Token) -> dt.date | None:
     if clause.dep_ in {"advcl", "relcl"} and any(c.lower_ == "when" for c in clause.children):
         return ctx.day(clause.head)
     return None
+
+
+def _place_keys(ctx: DocContext, key: str | None) -> set[str]:
+    """The keys a meeting's place stands for: itself and its country."""
+    if key is None:
+        return set()
+    place = ctx.found.entities.get(key)
+    country = ctx.as_country(place) if place is not None else None
+    return {key} | ({country.key} if country is not None else set())
 
 
 def _goes_on(visit: _Draft, draft: _Draft) -> bool:
