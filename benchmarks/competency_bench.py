@@ -156,7 +156,7 @@ def competency(args: argparse.Namespace) -> None:
         print(f"\nmedian of {args.repeat}, seconds:")
         print(
             f"{'query':14}{'rows':>8}{'native':>10}{'geokg':>10}{'geokg/native':>14}"
-            f"{'rdflib':>10}{'rdflib/geokg':>14}"
+            f"{'no limit':>10}{'/native':>9}{'rdflib':>10}{'rdflib/geokg':>14}"
         )
         results = {}
         for name, text in queries.items():
