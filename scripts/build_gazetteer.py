@@ -182,6 +182,10 @@ def build_countries(rows: list[dict[str, str]], rules: dict[str, Any]) -> list[d
             }
             for i, cap in enumerate(names)
         ]
+        if independent is False and key not in rules.get("dependent_capitals_kept", []):
+            # "Douglas", "The Bottom", "Hamilton": capitals of dependent territories are
+            # rare in the news, and their names are common words or people's names
+            capitals = []
         records.append(
             {
                 "key": key,

@@ -290,3 +290,10 @@ def test_a_place_written_once_as_a_region_is_a_region_throughout():
 def test_a_name_ending_in_province_is_a_region(resolve):
     found = resolve("Factories in Jiangxi Province expanded last year.")
     assert [m[0] for m in resolved(found, "Jiangxi Province")] == ["Place"]
+
+
+def test_common_words_named_like_a_territory_s_capital(resolve):
+    found = resolve("At the bottom of the page, Douglas Hamilton of Kenya signed.")
+    assert {e.cls for e in found.entities.values()} <= {"Country", "Person"}
+    found = resolve("Taipei rejected the claim.")
+    assert resolved(found, "Taipei") == [("Country", "Taiwan", "metonym")]
