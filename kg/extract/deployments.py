@@ -180,35 +180,30 @@ class DeploymentExtractor:
         return [sender] if sender is not None else []
 
     def _sender(self, ctx: DocContext, noun: Token) -> Entity | None:
+        """'troops from Chad'; the subject of a sending verb ('Chad sent troops'), or of
+        the verb that governs it ('X committed to send troops')."""
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ == "from":
                 entity = _pobj_entity(ctx, child)
                 if entity is not None:
                     return entity
         verb = self._verb(noun)
-        if verb is not None and verb.lemma_ in _words("deploy_verbs") - {"host"}:
-            for child in verb.children:
-                if child.dep_ == "nsubj":
-                    entity = ctx.refer(child)
-                    if entity is not None and entity.cls == "Country":
-                        return entity
-            # "X committed to send troops": the subject of the governing verb.
-            head = verb.head
-            if verb.dep_ in {"xcomp", "advcl", "pcomp", "ccomp"}:
-                for child in head.children:
-                    if child.dep_ == "nsubj":
-                        entity = ctx.entity(child)
-                        if entity is not None and entity.cls == "Country":
-                            return entity
-                if head.dep_ in {"pcomp", "pobj", "prep", "advcl"}:
-                    top = head
-                    while top.dep_ not in {"ROOT"} and top.head != top:
-                        top = top.head
-                    for child in top.children:
-                        if child.dep_ == "nsubj" and ctx.entity(child) is not None:
-                            entity = ctx.entity(child)
-                            if entity.cls == "Country":
-                                return entity
+        if verb is None or verb.lemma_ not in _words("deploy_verbs") - {"host"}:
+            return None
+        clauses = [verb]
+        if verb.dep_ in {"xcomp", "advcl", "pcomp", "ccomp"}:
+            clauses.append(verb.head)
+            if verb.head.dep_ in {"pcomp", "pobj", "prep", "advcl"}:
+                top = verb.head
+                while top.dep_ != "ROOT" and top.head != top:
+                    top = top.head
+                clauses.append(top)
+        for n, clause in enumerate(clauses):
+            for child in (c for c in clause.children if c.dep_ == "nsubj"):
+                # the sending verb's own subject may be a pronoun ("it sent troops")
+                entity = ctx.refer(child) if n == 0 else ctx.entity(child)
+                if entity is not None and entity.cls == "Country":
+                    return entity
         return None
 
     def _host(self, ctx: DocContext, noun: Token, sender: Entity | None = None) -> Entity | None:
