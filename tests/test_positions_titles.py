@@ -110,6 +110,14 @@ CASES = {
         "Tony Wilson Reed, who headed the record company Factory Records, will produce it.",
         set(),
     ),
+    "a-military-rank-is-not-a-role": (
+        "General Augusto Pinochet Ugarte of Chile died on Sunday.",
+        set(),
+    ),
+    "a-rank-between-title-and-name": (
+        "Jordanian intelligence director Major General Ahmad Husni Saleh attended.",
+        {("Ahmad Husni Saleh", "intelligence director", "Jordan")},
+    ),
     "ex-does-not-hold": (
         "Ex-president Jorge Mamani Quispe of Bolivia said the plan would fail.",
         set(),

@@ -284,6 +284,12 @@ class PositionExtractor:
         while i >= sent_start and (
             self._honorific(ctx, doc[i])
             or (doc[i].text == "." and i > sent_start and self._honorific(ctx, doc[i - 1]))
+            # "Major General X": a rank, though "general" alone ends "Secretary General"
+            or (
+                doc[i].lower_ in ctx.lex.words("role_rank_generals")
+                and i > sent_start
+                and self._honorific(ctx, doc[i - 1])
+            )
         ):
             i -= 1
         # "The Italian foreign minister, Luigi Di Maio, joined": a title set off by commas
