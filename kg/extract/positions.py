@@ -9,7 +9,18 @@ Recognised shapes (roles from the lexicon, jurisdictions from resolved entities)
 - "his South Korean counterpart X" (the role of the person "his" refers to);
 - a title with no country in coordination inherits the previous one ("Greek prime
   minister A and energy minister B"); a title alone on a dated leader takes the
-  leader's country from the gazetteer ("President Trump" in 2019).
+  leader's country from the gazetteer ("President Trump" in 2019);
+- a title set off by commas, "the rector of the University of Y, X,", "the chancellor of
+  the republic, X," (the story's country), "her counterpart from Y, X,"; honorifics and
+  ranks between title and name ("Finance Minister Dr. X", "Director Maj. Gen. X");
+- a bare title takes, in this order, the country of "on the Jordanian side" in its
+  sentence, the officeholder table, the story's country (named most, its cities and a
+  dateline counted) for state posts — each less sure than a stated country;
+- predicative roles are pattern rules (``kg/data/patterns/positions.json``).
+
+Temporal status: a title after "former", "ex-", "the late", "soon-to-be" ... is not held
+and yields no position (the gold counts such positions as optional); "outgoing" and
+"newly elected" holders hold. "who headed Y" (past tense) is a past post.
 """
 
 from __future__ import annotations
