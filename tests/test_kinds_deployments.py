@@ -108,3 +108,13 @@ def test_troops_expected_to_stay_somewhere_are_there():
     assert deployments("About 35,000 US troops are expected to stay in Germany.") == {
         ("United States", "Germany")
     }
+
+
+def test_troops_sent_to_a_border_are_not_in_the_neighbour():
+    assert deployments("Russia has deployed 100,000 troops to its border with Ukraine.") == set()
+
+
+def test_peacekeepers_from_a_country_serving_in_another_are_there():
+    assert deployments("Peacekeepers from Ghana serving in Lebanon were attacked.") == {
+        ("Ghana", "Lebanon")
+    }

@@ -296,8 +296,12 @@ class DeploymentExtractor:
 
 
 def _pobj_entity(ctx: DocContext, prep: Token, exclude: set[str] | None = None) -> Entity | None:
+    """The country or city a preposition's object names ('in Iraq', 'to the Sahel region,
+    mostly in Mali'); none for a border ('to its border with Ukraine': the neighbour)."""
     for child in prep.children:
         if child.dep_ == "pobj":
+            if child.lemma_ in _words("deployment_border_nouns"):
+                continue
             referred = ctx.refer(child, exclude)
             if referred is not None and referred.cls in {"Country", "City"}:
                 return referred
