@@ -16,7 +16,7 @@ from spacy.tokens import Token
 
 from kg.extract.context import DocContext, modality, scaled
 from kg.extract.registry import register_extractor
-from kg.extract.rules import Match, rule_set
+from kg.extract.rules import Match, rule_set, with_heads
 from kg.extract.syntax import children, is_verbal, prep_objects, subjects, with_conjuncts
 from kg.model import Alliance, Entity
 
@@ -31,7 +31,8 @@ class AllianceExtractor:
     def __call__(self, ctx: DocContext) -> Iterator[Alliance]:
         negation = ctx.lex.words("negation_words")
         for match in rule_set(FILE).matches(ctx.doc):
-            noun = match["noun"]
+            nodes = with_heads(match)
+            noun = nodes["noun"]
             if ctx.entity(noun) is not None:
                 continue  # "the Alliance of Sahel States" is a body, not a bond
             if any(c.dep_ == "det" and c.lower_ in negation for c in noun.children):
@@ -40,39 +41,39 @@ class AllianceExtractor:
             if confidence is None:
                 continue
             sent = match.sent
-            for group in _groups(ctx, match):
+            for group in _groups(ctx, match, nodes):
                 yield Alliance(
                     allies=frozenset(ctx.use(e, sent) for e in group),
                     evidence=[ctx.evidence(sent, confidence)],
                 )
 
 
-def _groups(ctx: DocContext, match: Match) -> list[list[Entity]]:
+def _groups(ctx: DocContext, match: Match, nodes: dict[str, Token]) -> list[list[Entity]]:
     """One alliance of every side, or, with a hub, one of each side with the hub
     ('Ghana and Togo are allies of France' is two alliances, not one of three)."""
-    noun = match["noun"]
+    noun = nodes["noun"]
     how = match.rule.get("sides")
     if how == "modifiers":
         sides = _countries(ctx, ctx.entities_in(_left_modifiers(noun)))
     elif how == "reciprocal":
         sides = _countries(ctx, _reciprocal_group(ctx, noun))
     else:
-        sides = _sides(ctx, match["side"], noun)
-    hub = _hub(ctx, match)
+        sides = _sides(ctx, nodes["side"], noun)
+    hub = _hub(ctx, match, nodes)
     if hub is not None:
         return [[side, hub] for side in sides if side.key != hub.key]
     return [sides] if len(sides) >= 2 else []
 
 
-def _hub(ctx: DocContext, match: Match) -> Entity | None:
+def _hub(ctx: DocContext, match: Match, nodes: dict[str, Token]) -> Entity | None:
     where = match.rule.get("hub")
     if where is None:
         return None
     if where != "partner":
-        found = _countries(ctx, [ctx.refer(match[where])])
+        found = _countries(ctx, [ctx.refer(nodes[where])])
         return found[0] if found else None
     # "an ally of China", "allies with X"; else "Ukraine's allies", "US ally Japan"
-    noun = match["noun"]
+    noun = nodes["noun"]
     for obj in prep_objects(noun, ctx.lex.words("alliance_partner_preps")):
         found = _countries(ctx, [ctx.refer(obj)])
         if found:

@@ -16,7 +16,7 @@ from spacy.tokens import Token
 from kg.dates import resolve_year, year_of
 from kg.extract.context import ACTOR_CLASSES, ORG_CLASSES, DocContext, modality, scaled
 from kg.extract.registry import register_extractor
-from kg.extract.rules import Match, rule_set
+from kg.extract.rules import Match, rule_set, with_heads
 from kg.extract.syntax import appositions, children, is_verbal, prep_objects, subjects
 from kg.model import Entity, Membership
 
@@ -33,7 +33,8 @@ class MembershipExtractor:
             yield from self._from_match(ctx, match)
 
     def _from_match(self, ctx: DocContext, match: Match) -> Iterator[Membership]:
-        anchor = match[match.rule.pattern[0]["RIGHT_ID"]]
+        nodes = with_heads(match)
+        anchor = nodes[match.rule.pattern[0]["RIGHT_ID"]]
         if _past_or_future(ctx, match):
             return
         confidence = scaled(match.rule.confidence, modality(anchor, ctx.lex))
@@ -44,12 +45,12 @@ class MembershipExtractor:
                 return  # "fellow members of ASEAN": the body is named, by another rule
             org = ctx.story_body(anchor.i)  # "Ivory Coast, another member, ..."
         else:
-            org = _organisation(ctx, match["org"])
+            org = _organisation(ctx, nodes["org"])
         if org is None:
             return
-        members = _members(ctx, match)
+        members = _members(ctx, match, nodes)
         classes = set(match.rule.get("member_classes", ACTOR_CLASSES))
-        years = (_since(ctx, match[n]) for n in match.rule.get("since", ()) if n in match.nodes)
+        years = (_since(ctx, nodes[n]) for n in match.rule.get("since", ()) if n in nodes)
         since = next((y for y in years if y), None)
         sent = match.sent
         for member in members:
@@ -103,12 +104,12 @@ def _member_heads(token: Token) -> list[Token]:
     return [token, *token.conjuncts]
 
 
-def _members(ctx: DocContext, match: Match) -> list[Entity]:
+def _members(ctx: DocContext, match: Match, nodes: dict[str, Token]) -> list[Entity]:
     """The members a match names; with ``listed``, also what stands in apposition to the
     nodes it names ('a group of four countries, A, B and C')."""
-    heads = _member_heads(match["member"])
+    heads = _member_heads(nodes["member"])
     for name in match.rule.get("listed", ()):
-        heads += appositions(match[name])
+        heads += appositions(nodes[name])
     out: dict[str, Entity] = {}
     for node in heads:
         entity = ctx.refer(node)

@@ -276,6 +276,17 @@ class RuleSet:
                 yield Match(rule, nodes, sent)
 
 
+def with_heads(match: Match) -> dict[str, Token]:
+    """A match's nodes plus those its rule names by ``"heads"`` ({"member": "noun"}: the
+    syntactic head of node 'noun'), which the pattern leaves out because an empty node
+    makes the dependency matcher try every token of the document."""
+    nodes = dict(match.nodes)
+    for name, of in match.rule.get("heads", {}).items():
+        if of in nodes:
+            nodes[name] = nodes[of].head
+    return nodes
+
+
 @cache
 def rule_set(name: str) -> RuleSet:
     """The rules of ``kg/data/patterns/NAME.json``, read once."""
