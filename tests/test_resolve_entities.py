@@ -297,3 +297,16 @@ def test_common_words_named_like_a_territory_s_capital(resolve):
     assert {e.cls for e in found.entities.values()} <= {"Country", "Person"}
     found = resolve("Taipei rejected the claim.")
     assert resolved(found, "Taipei") == [("Country", "Taiwan", "metonym")]
+
+
+def test_a_people_is_no_person():
+    from spacy.tokens import Span
+
+    nlp = build_nlp()
+    text = "Many Scandinavians disagreed with Jan Novak."
+    doc = nlp(text)
+    people = [t for t in doc if t.text == "Scandinavians"]
+    assert people[0].tag_ == "NNPS"  # what the rule reads
+    doc.ents = [Span(doc, people[0].i, people[0].i + 1, label="PERSON")]
+    found = MentionResolver(Gazetteer.load()).resolve(doc, Document(id="test-doc", text=text))
+    assert not resolved(found, "Scandinavians")

@@ -740,6 +740,8 @@ def _retype(ent: Span, label: str, text: str) -> str | None:
     root = ent.root
     if text in _NOT_PLACES:
         return None
+    if label == "PERSON" and len(ent) == 1 and ent[0].tag_ == "NNPS":
+        return None  # "Northerners", "Africans": a people, not a person
     if label == "PERSON" and prev is not None and prev.lower_ in _MEDIA_WORDS:
         return "ORG"  # "Greek daily Kathimerini"
     if label == "PERSON" and root.dep_ == "pobj" and root.head.lower_ == "on":
