@@ -310,3 +310,16 @@ def test_a_people_is_no_person():
     doc.ents = [Span(doc, people[0].i, people[0].i + 1, label="PERSON")]
     found = MentionResolver(Gazetteer.load()).resolve(doc, Document(id="test-doc", text=text))
     assert not resolved(found, "Scandinavians")
+
+
+@pytest.mark.parametrize("word", ["Group", "Board", "Customs", "Secretariat"])
+def test_a_lone_common_word_is_no_organisation(word):
+    from spacy.tokens import Span
+
+    nlp = build_nlp()
+    text = f"The {word} said on Monday that Kenya would pay."
+    doc = nlp(text)
+    at = next(t.i for t in doc if t.text == word)
+    doc.ents = [Span(doc, at, at + 1, label="ORG")]
+    found = MentionResolver(Gazetteer.load()).resolve(doc, Document(id="test-doc", text=text))
+    assert not resolved(found, word)
