@@ -114,3 +114,17 @@ def test_a_counterpart_does_not_take_the_storys_country():
         "with her counterpart Ingrid Vasquez Moll about Peru."
     )
     assert ("Ingrid Vasquez Moll", None, "foreign minister", "Peru") not in held(ex)
+
+
+def test_a_middle_initial_still_finds_the_holder_and_a_synonym_fits_the_post():
+    from kg.resolve.officeholders import Officeholder, Officeholders, Spell
+
+    post = Spell("Secretary of State for Foreign Affairs", "Q900001", "2001-06-08", "2006-05-05")
+    table = Officeholders([Officeholder("Q900002", ("Ana Lima",), (post,))])
+    found = table.holder("Ana B. Lima")
+    assert found is not None and found[0].qid == "Q900002"
+    assert table.holder("Ana B. Lima Costa") is None  # another name, not an initial
+    (person, _) = found
+    assert person.fitting("foreign minister") == (post,)  # a minister may be a secretary
+    assert person.fitting("defence minister") == ()
+    assert table.jurisdiction(person, "foreign secretary") == ("Q900001", 0.8)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from kg.errors import GeokgError
 from kg.gazetteer import fold
+from kg.lexicon import lexicon
 from kg.model import Entity
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "officeholders.json.gz"
@@ -54,10 +55,14 @@ class Officeholder:
         Affairs"): every telling word of the role is a word of the post."""
         if not role:
             return ()
-        words = {w for w in role.replace("-", " ").split() if w not in _FILLER}
+        words = [w for w in role.lower().replace("-", " ").split() if w not in _FILLER]
         if not words:
             return ()
-        return tuple(s for s in self.spells if words <= _words(s.position))
+        options = [_synonyms(w) for w in words]
+        # every telling word of the title, or a synonym of it, is a word of the post
+        return tuple(
+            s for s in self.spells if all(not _words(s.position).isdisjoint(o) for o in options)
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -66,14 +71,30 @@ def _words(label: str) -> frozenset[str]:
     return frozenset(fold(label).replace("-", " ").replace(",", " ").replace("(", " ").split())
 
 
+@lru_cache(maxsize=256)
+def _synonyms(word: str) -> frozenset[str]:
+    """A role word and the words a post may use for it ("foreign secretary" is a "Secretary of
+    State for Foreign ... Affairs"; a "minister" may be a "secretary")."""
+    return frozenset({word, *lexicon().raw["officeholder_role_synonyms"].get(word, ())})
+
+
 def name_key(text: str) -> str:
     return " ".join(fold(text).replace(".", "").replace("-", " ").split())
+
+
+def bare_key(key: str) -> str:
+    """A name key without middle initials: "colin l powell" → "colin powell"."""
+    words = key.split()
+    if len(words) < 3:
+        return key
+    return " ".join([words[0], *(w for w in words[1:-1] if len(w) > 1), words[-1]])
 
 
 class Officeholders:
     def __init__(self, people: list[Officeholder]):
         self.people = people
         self._by_name: dict[str, list[Officeholder]] = defaultdict(list)
+        self._by_bare_name: dict[str, list[Officeholder]] = defaultdict(list)
         self._by_surname: dict[str, list[Officeholder]] = defaultdict(list)
         self._by_qid = {p.qid: p for p in people}
         for person in people:
@@ -81,6 +102,7 @@ class Officeholders:
             for form in forms:
                 if " " in form:
                     self._by_name[form].append(person)
+                    self._by_bare_name[bare_key(form)].append(person)
                     self._by_surname[form.split()[-1]].append(person)
 
     def holder(self, name: str, role: str | None = None) -> tuple[Officeholder, float] | None:
@@ -90,7 +112,8 @@ class Officeholders:
         title that fits one of the person's posts."""
         key = name_key(name)
         if " " in key:
-            candidates = self._by_name.get(key, [])
+            # "Colin L. Powell" is the table's "Colin Powell", and the other way round
+            candidates = self._by_name.get(key) or self._by_bare_name.get(bare_key(key), [])
         else:
             candidates = [p for p in self._by_surname.get(key, []) if p.fitting(role)]
         candidates = list({p.qid: p for p in candidates}.values())
