@@ -247,3 +247,14 @@ def test_a_match_is_no_meeting():
 def test_a_weapon_supplier_is_not_its_own_buyer():
     found = events("Germany supplied Ukraine with air defence systems in October.")
     assert found == [("ArmsSale", "Germany", {"Ukraine"}, None, None)]
+
+
+def test_who_acts_where_a_summit_is_held_and_who_speaks_at_it_took_part():
+    found = events(
+        "Leaders met in Accra for a summit where Presidents Macky Sall of Senegal and "
+        "Adama Barrow of the Gambia signed a fisheries accord. At the opening of the "
+        "summit, Ghanaian President Nana Akufo-Addo said trade must grow."
+    )
+    assert [f[2] for f in found if f[0] == "Meeting"] == [
+        {"Macky Sall", "Adama Barrow", "Nana Akufo-Addo"}
+    ]

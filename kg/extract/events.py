@@ -323,7 +323,8 @@ class EventExtractor:
         if kind == "MilitaryExercise":
             participants += self._gathered(ctx, noun)  # "drills involving troops from A and B"
         participants += self._holders(ctx, noun)
-        verb = self._head_verb(noun)
+        # "At the opening of the summit, X said": the container's verb
+        verb = self._head_verb(container if container is not None else noun)
         if verb is not None:
             participants += self._verb_actors(ctx, noun, verb, kind, container)
         with_partner = any(
@@ -408,10 +409,12 @@ class EventExtractor:
         return self._exercise_name(ctx, noun) or self._called_name(ctx, noun)
 
     def _holders(self, ctx: DocContext, noun: Token) -> list[Entity]:
-        """'the exercise that Australia and the United States hold'."""
+        """'the exercise that Australia and the United States hold'; 'a summit where
+        Presidents A and B signed the agreement': who acts there took part."""
         out: list[Entity] = []
         for clause in (c for c in noun.children if c.dep_ == "relcl"):
-            if clause.lemma_ in _words("event_holding_verbs"):
+            there = any(c.lower_ == "where" for c in clause.children)
+            if clause.lemma_ in _words("event_holding_verbs") or there:
                 out.extend(self._subject_actors(ctx, clause))
         return out
 
