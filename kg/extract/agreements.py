@@ -28,7 +28,6 @@ from kg.resolve.sentences import sentence_words
 
 FILE = "agreements"
 _SKIP_TAGS = {"DT", "PRP$", "POS", "CD", "WDT", "$"}
-_NUMERIC = re.compile(r"^\d+([.,]\d+)*$")
 _DASHES = re.compile(r"[-‐‑–—]")
 
 
