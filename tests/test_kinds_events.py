@@ -258,3 +258,11 @@ def test_who_acts_where_a_summit_is_held_and_who_speaks_at_it_took_part():
     assert [f[2] for f in found if f[0] == "Meeting"] == [
         {"Macky Sall", "Adama Barrow", "Nana Akufo-Addo"}
     ]
+
+
+def test_whom_a_country_sends_to_join_talks_takes_part():
+    found = events(
+        "Kenya sent Foreign Minister Alfred Mutua to join the talks with Ugandan "
+        "President Yoweri Museveni."
+    )
+    assert [f[2] for f in found] == [{"Alfred Mutua", "Yoweri Museveni"}]

@@ -732,6 +732,14 @@ class EventExtractor:
     def _subject_actors(self, ctx: DocContext, verb: Token) -> list[Entity]:
         out: list[Entity] = []
         subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        to = (
+            verb.dep_ == "xcomp"
+            or verb.dep_ == "advcl"
+            and any(c.lower_ == "to" for c in verb.children)
+        )
+        if not subjects and to:
+            # "sent Secretary of State Mike Pompeo to join the meeting": whom it was sent
+            subjects = [c for c in verb.head.children if c.dep_ == "dobj" and ctx.entity(c)]
         if not subjects and verb.dep_ in {"conj", "xcomp", "advcl"}:
             subjects = [c for c in verb.head.children if c.dep_ == "nsubj"]
         for subject in subjects:
