@@ -327,3 +327,13 @@ def test_hyphenated_adjective_of_a_name(nlp):
 def test_police_ranks_are_titles(nlp):
     found = ents(nlp, "Chief Constable David Warcup said the march was lawful.")
     assert ("David Warcup", "PERSON") in found
+
+
+def test_a_titled_apposition_makes_a_person_of_a_name_taken_for_an_event(nlp):
+    # the recogniser takes some names for events or works; the title set off by commas
+    # before the name says it is a person
+    text = "The Minister of Tourism, Morena Valdez, said the country received visitors."
+    doc = nlp(text)
+    assert ("Morena Valdez", "PERSON") in {(e.text, e.label_) for e in doc.ents}
+    race = ents(nlp, "The race, the Boston Marathon, starts on Monday.")
+    assert ("Boston Marathon", "EVENT") in race  # no title before it: an event stays one

@@ -465,7 +465,10 @@ def retype_by_context(doc: Doc, ents: list[Ent], words: NameWords) -> list[Ent]:
             out.append(ent)
             continue
         if ent.label not in _TITLED_LABELS:
-            ent.label = _head_label(doc, ent, words) or ent.label
+            label = _head_label(doc, ent, words) or _context_label(doc, ent, words)
+            if label == "PERSON":
+                ent.cued = True
+            ent.label = label or ent.label
             out.append(ent)
             continue
         label = _head_label(doc, ent, words) or _context_label(doc, ent, words)
@@ -582,6 +585,11 @@ def _split_at_org_head(doc: Doc, ent: Ent, words: NameWords) -> list[Ent]:
     return [ent]
 
 
+# Labels the recogniser gives a person's name by mistake ("the Minister of Tourism, Ana
+# Ruiz," as an EVENT): a titled apposition or an honorific settles them as a person.
+_MISTAKEN_FOR_NAMES = frozenset({"ORG", "GPE", "NORP", "EVENT", "WORK_OF_ART", "PRODUCT", "FAC"})
+
+
 def _context_label(doc: Doc, ent: Ent, words: NameWords) -> str | None:
     span = doc[ent.start : ent.end]
     root = span.root
@@ -617,7 +625,7 @@ def _context_label(doc: Doc, ent: Ent, words: NameWords) -> str | None:
             and head.head.is_lower
         ):
             return "GPE"  # "the state of Novakia"
-    elif ent.label in {"ORG", "GPE", "NORP"} and _looks_personal(doc, ent, words):
+    elif ent.label in _MISTAKEN_FOR_NAMES and _looks_personal(doc, ent, words):
         if (
             _after_honorific(doc, ent.start, words)
             or _titled_apposition(doc, root, words)
