@@ -136,3 +136,20 @@ def test_a_token_rule_names_its_nodes(tmp_path):
     doc = build_nlp()("The country keeps troops in Poland.")
     (match,) = list(RuleSet("tok", path).matches(doc))
     assert (match["troops"].text, match["place"].text) == ("troops", "Poland")
+
+
+def test_a_rule_names_a_head_it_does_not_match(tmp_path):
+    from kg.extract.rules import with_heads
+
+    path = tmp_path / "heads.json"
+    rule = {
+        "name": "of-country",
+        "confidence": 0.5,
+        "pattern": [{"RIGHT_ID": "of", "RIGHT_ATTRS": {"LOWER": "of", "DEP": "prep"}}],
+        "heads": {"noun": "of"},
+    }
+    path.write_text(json.dumps({"rules": [rule]}), encoding="utf-8")
+    doc = build_nlp()("The members of the bloc met.")
+    (match,) = list(RuleSet("heads", path).matches(doc))
+    nodes = with_heads(match)
+    assert (nodes["of"].text, nodes["noun"].text) == ("of", "members")

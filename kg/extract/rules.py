@@ -11,7 +11,10 @@ A pattern file holds one family of constructions::
 (``{"holder": 0, "role": 2}``). Word lists are not repeated in patterns: a string
 ``"@troop_nouns"`` inside an ``IN``/``NOT_IN`` list (or as the whole list) stands for
 that list of ``kg/data/lexicon.json`` (dotted for nested lists, ``"@events.Meeting.nouns"``).
-Each example's ``facts`` are written in the gold format of ``kg eval``: the test suite runs
+A rule may name a node's syntactic head instead of matching it (``"heads": {"member":
+"noun"}``, read by :func:`with_heads`): a pattern node that asks for nothing makes the
+dependency matcher try every token. Each example's ``facts`` are written in the gold format
+of ``kg eval``: the test suite runs
 every example through the real pipeline and scores it, so no rule exists without a
 passing example. The extractor of a kind reads its matches and keeps the mechanics:
 walking conjuncts, resolving mentions, building facts.
