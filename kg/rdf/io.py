@@ -7,7 +7,9 @@ never leave a half-written file or store behind: the new content is written next
 the target and moved over it once complete.
 
 TriG and N-Quads files and stores are read and written through Oxigraph, which is much
-faster than rdflib on large graphs; the union formats go through rdflib.
+faster than rdflib on large graphs; the union formats go through rdflib. Builds add
+documents to a store in place, one transaction each (:mod:`kg.rdf.store`); reading a store
+here waits for a writer's turn to end.
 """
 
 from __future__ import annotations
