@@ -323,3 +323,14 @@ def test_a_lone_common_word_is_no_organisation(word):
     doc.ents = [Span(doc, at, at + 1, label="ORG")]
     found = MentionResolver(Gazetteer.load()).resolve(doc, Document(id="test-doc", text=text))
     assert not resolved(found, word)
+
+
+def test_a_full_name_of_the_officeholder_table_is_a_person_whatever_the_recogniser_says(resolve):
+    # the recogniser types this name a facility; the officeholder table knows the person
+    text = "The two men met several times during the Barack Obama administration."
+    nlp_label = {e.text: e.label_ for e in build_nlp()(text).ents}
+    assert nlp_label.get("Barack Obama") != "PERSON"
+    assert [c for c, _, _ in resolved(resolve(text), "Barack Obama")] == ["Person"]
+    # a place named after no one in the table stays a place
+    found = resolve("The ship docked at Port Harcourt on Monday.")
+    assert all(c != "Person" for c, _, _ in resolved(found, "Port Harcourt"))

@@ -466,6 +466,10 @@ class MentionResolver:
         if label == "ORG" and not ent.ent_id_ and _is_generic_body(text):
             self._generic_body(ent, text, found)
             return
+        if not ent.ent_id_ and label != "PERSON" and self._officeholder_name(text):
+            label = (
+                "PERSON"  # "the Barack Obama administration", which the recogniser typed a place
+            )
         if not ent.ent_id_:
             label = _retype(ent, label, text)
             if label is None:
@@ -534,6 +538,13 @@ class MentionResolver:
             found.add_mention(ent, Entity(f"place:{slug(text)}", "Place", text), "name", 0.6)
         elif label == "EVENT":
             found.add_mention(ent, Entity(f"event:{slug(text)}", "Event", text), "name", 0.6)
+
+    def _officeholder_name(self, text: str) -> bool:
+        """Whether a name of two or more words is the full name of someone in the officeholder
+        table that the gazetteer does not know as anything else."""
+        if len(text.split()) < 2 or self.gaz.lookup(text) is not None:
+            return False
+        return officeholders.load().holder(text) is not None
 
     def _fits_story(self, entry: GazEntry) -> bool:
         """Whether a body of one country (a party: "Labour", "the Democrats") can be meant:
