@@ -266,3 +266,19 @@ def test_whom_a_country_sends_to_join_talks_takes_part():
         "President Yoweri Museveni."
     )
     assert [f[2] for f in found] == [{"Alfred Mutua", "Yoweri Museveni"}]
+
+
+def test_a_possible_nuclear_test_is_not_asserted():
+    found = events(
+        "South Korea's spy chief flew to Washington to discuss a possible nuclear test "
+        "by North Korea."
+    )
+    assert not any(f[0] == "NuclearTest" for f in found)
+
+
+def test_someone_named_in_a_clause_after_what_is_received_is_no_guest():
+    text = (
+        "Coach Sebastian Battaglia received the sack after the defeat, with Hugo Ibarra "
+        "taking over as interim coach."
+    )
+    assert events(text) == []

@@ -107,6 +107,8 @@ class EventExtractor:
             for draft in found:
                 used.add(draft.anchor.i)
                 mode = modality(draft.anchor, ctx.lex)
+                if _spoken_of_as_possible(trigger.token):
+                    mode = "hypothetical"  # "a possible nuclear test", "the planned summit"
                 confidence = scaled(trigger.rule.confidence, mode)
                 if confidence is None:
                     continue
@@ -802,6 +804,11 @@ class EventExtractor:
         out = []
         for child in prep.children:
             if child.dep_ in {"pobj", "pcomp"}:
+                if prep.lower_ == "with" and (
+                    child.pos_ == "VERB"
+                    or any(c.dep_ == "acl" and c.tag_ == "VBG" for c in child.children)
+                ):
+                    continue  # "with X taking over": what went on, not whom one met
                 for node in (child, *child.conjuncts):
                     entity = self._actor(ctx, node)
                     if entity is None and node.lower_ in _words("actor_group_nouns"):
@@ -831,10 +838,15 @@ class EventExtractor:
         return entity if entity is not None and entity.cls == "Person" else None
 
     def _person_in(self, ctx: DocContext, node: Token) -> Entity | None:
-        """The person a title phrase ends with ('his counterpart Moon Jae-in')."""
+        """The person a title phrase ends with ('his counterpart Moon Jae-in', 'the
+        ambassador accredited in Nicaragua, Andrey Budaev'): a name the phrase's head holds
+        or one in apposition, not one in the phrases hanging on it ('received the sack
+        ... with X taking over')."""
         for token in node.subtree:
             entity = ctx.entity(token)
-            if entity is not None and entity.cls == "Person":
+            if entity is None or entity.cls != "Person":
+                continue
+            if token.i == node.i or token.head.i == node.i or token.dep_ == "appos":
                 return entity
         return None
 
@@ -1222,6 +1234,10 @@ def _day(ctx: DocContext, anchor: Token) -> dt.date | None:
     if clause.dep_ in {"advcl", "relcl"} and any(c.lower_ == "when" for c in clause.children):
         return ctx.day(clause.head)
     return None
+
+
+def _spoken_of_as_possible(noun: Token) -> bool:
+    return any(c.lower_ in _words("event_possible_modifiers") for c in noun.children)
 
 
 def _place_keys(ctx: DocContext, key: str | None) -> set[str]:
