@@ -334,3 +334,21 @@ def test_a_full_name_of_the_officeholder_table_is_a_person_whatever_the_recognis
     # a place named after no one in the table stays a place
     found = resolve("The ship docked at Port Harcourt on Monday.")
     assert all(c != "Person" for c, _, _ in resolved(found, "Port Harcourt"))
+
+
+def test_people_named_after_in_stay_people_when_they_open_with_a_given_name(resolve):
+    # "in X" makes a place of a name the recogniser took for a person, unless the name
+    # opens with a given name of the officeholder table
+    found = resolve("The party has strong candidates in Maria Lopez and Juan Perez.")
+    assert [c for c, _, _ in resolved(found, "Maria Lopez")] == ["Person"]
+    assert [c for c, _, _ in resolved(found, "Juan Perez")] == ["Person"]
+
+
+def test_given_names_come_from_the_officeholder_table():
+    from kg.resolve.officeholders import Officeholder, Officeholders
+
+    people = [Officeholder(f"Q{900100 + i}", (f"Ana {s}",), ()) for i, s in enumerate("XYZ")]
+    people.append(Officeholder("Q900200", ("Tomas Rey",), ()))
+    table = Officeholders(people)
+    assert table.given_names() == frozenset({"ana"})
+    assert table.given_names(at_least=1) == frozenset({"ana", "tomas"})

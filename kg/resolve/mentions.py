@@ -23,6 +23,7 @@ from kg.gazetteer import GazEntry, Gazetteer, LeaderSpell
 from kg.model import Document, Entity, Evidence, has_name
 from kg.resolve import officeholders
 from kg.resolve.index import MentionIndex
+from kg.resolve.officeholders import name_key
 from kg.resolve.sentences import index_sentences, trimmed_sentence
 from kg.slugs import slug
 
@@ -353,7 +354,9 @@ class MentionResolver:
         places = {
             name
             for name, flags in uses.items()
-            if all(flags) and self.gaz.leader_by_name(name, document.date) is None
+            if all(flags)
+            and self.gaz.leader_by_name(name, document.date) is None
+            and not _given_name_first(name)
         }
         if not places:
             return
@@ -810,6 +813,15 @@ def region_cued(ent: Span) -> bool:
             and doc[ent.start - 2].lower_ in _REGION_WORDS
         )
     )
+
+
+def _given_name_first(name: str) -> bool:
+    """Whether a name of two or more words opens with a given name of the officeholder
+    table ("Julian White", "Maria Lopez"), so that "props in Julian White" stays a person."""
+    words = name_key(name).split()
+    if len(words) < 2 or words[0] in _NAME_PARTICLES:
+        return False
+    return words[0] in officeholders.load().given_names()
 
 
 def _in_place_slot(ent: Span) -> bool:

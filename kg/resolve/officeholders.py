@@ -27,6 +27,8 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "officeholders.jso
 _FILLER = {"of", "the", "for", "and", "-", "deputy", "vice", "acting", "interim", "new"}
 # Confidences: one person (or jurisdiction); several, settled by the title; the latest.
 UNIQUE, FITTING, LATEST = 0.8, 0.7, 0.6
+# A first word of this many of the table's names is a given name.
+GIVEN_NAME_USES = 3
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class Officeholders:
         self._by_bare_name: dict[str, list[Officeholder]] = defaultdict(list)
         self._by_surname: dict[str, list[Officeholder]] = defaultdict(list)
         self._by_qid = {p.qid: p for p in people}
+        self._first_words: dict[str, int] | None = None
+        self._given: dict[int, frozenset[str]] = {}
         for person in people:
             forms = {name_key(n) for n in person.names}
             for form in forms:
@@ -142,6 +146,21 @@ class Officeholders:
 
     def by_qid(self, qid: str | None) -> Officeholder | None:
         return self._by_qid.get(qid or "")
+
+    def given_names(self, at_least: int = GIVEN_NAME_USES) -> frozenset[str]:
+        """First words of the table's full names used by at least ``at_least`` people
+        ("maria", "juan", "kim"), folded: a cue that a name is a person's."""
+        if self._first_words is None:
+            counts: dict[str, int] = defaultdict(int)
+            for person in self.people:
+                words = name_key(person.name).split()
+                if len(words) > 1:
+                    counts[words[0]] += 1
+            self._first_words = counts
+        if at_least not in self._given:
+            words = self._first_words.items()
+            self._given[at_least] = frozenset(w for w, n in words if n >= at_least)
+        return self._given[at_least]
 
 
 def person_entity(name: str, titles: set[str]) -> Entity | None:
