@@ -337,3 +337,8 @@ def test_a_titled_apposition_makes_a_person_of_a_name_taken_for_an_event(nlp):
     assert ("Morena Valdez", "PERSON") in {(e.text, e.label_) for e in doc.ents}
     race = ents(nlp, "The race, the Boston Marathon, starts on Monday.")
     assert ("Boston Marathon", "EVENT") in race  # no title before it: an event stays one
+
+
+def test_a_party_of_two_words_before_a_name_is_no_first_name(nlp):
+    found = ents(nlp, "But Lib Dem Norman Baker accused ministers of neglect.")
+    assert {("Lib Dem", "ORG"), ("Norman Baker", "PERSON")} <= found

@@ -244,6 +244,8 @@ def _longer_name(doc: Doc, ent: Ent, match: Ent, matches: list[Ent], words: Name
             return False
         if match.label == "NORP":
             return False  # "Kenyan Jan Novak": a demonym is no first name
+        if match.label == "ORG" and match.end - match.start >= 2:
+            return False  # "Lib Dem Jan Novak": a body of two words is no first name
     elif ent.label not in _LONGER_NAME_LABELS and ent.label != match.label:
         return False
     inside = set()
