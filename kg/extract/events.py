@@ -217,6 +217,16 @@ class EventExtractor:
         draft.date = _day(ctx, verb)
         return draft if draft.agent is not None else None
 
+    def _nuclear_verb(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
+        """'X detonated a hydrogen bomb'."""
+        draft = _Draft("NuclearTest", verb)
+        draft.agent = self._subject_actor(ctx, verb)
+        if draft.agent is None:
+            return None
+        self._places(ctx, draft, [verb])
+        draft.date = _day(ctx, verb)
+        return draft
+
     def _called(self, ctx: DocContext, verb: Token, _kind: str | None) -> _Draft | None:
         """'Hollande called Prime Minister Modi on Saturday': a telephone call."""
         if not self._called_someone(ctx, verb):
@@ -1272,6 +1282,7 @@ _SHAPES: dict[str, Callable] = {
     "generic": EventExtractor._generic_noun,
     "arms_noun": EventExtractor._arms_sale_noun,
     "missile": EventExtractor._missile_verb,
+    "nuclear": EventExtractor._nuclear_verb,
     "meeting": EventExtractor._meeting_verb,
     "trip": EventExtractor._trip,
     "agreed": EventExtractor._agreed_together,
