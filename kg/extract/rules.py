@@ -266,13 +266,20 @@ class RuleSet:
                     }
                     found.append((token_ids[0], min(token_ids), rule, nodes))
             else:
-                for match_id, start, _end, alignment in matcher(doc, with_alignments=True):
-                    rule = by_id[match_id]
-                    positions: dict[int, int] = {}
-                    for offset, element in enumerate(alignment):
-                        positions.setdefault(element, start + offset)
-                    nodes = {n: doc[positions[p]] for n, p in rule.nodes.items() if p in positions}
-                    found.append((start, start, rule, nodes))
+                # the token matcher checks every word list of every pattern at each token it
+                # is given: only the sentences that hold an anchor word are given to it
+                # (a sentence is no copy for this matcher)
+                for sent in self.sentences(doc):
+                    for match_id, start, _end, alignment in matcher(sent, with_alignments=True):
+                        rule = by_id[match_id]
+                        start += sent.start
+                        positions: dict[int, int] = {}
+                        for offset, element in enumerate(alignment):
+                            positions.setdefault(element, start + offset)
+                        nodes = {
+                            n: doc[positions[p]] for n, p in rule.nodes.items() if p in positions
+                        }
+                        found.append((start, start, rule, nodes))
         for anchor, _, rule, nodes in sorted(found, key=lambda m: (m[1], m[0])):
             sent = doc[anchor].sent
             if all(sent.start <= t.i < sent.end for t in nodes.values()):
