@@ -250,21 +250,22 @@ class RuleSet:
         """Every match of every rule within one sentence, in document order."""
         compiled = self._matchers(doc.vocab)
         # a look at the words' hashes costs far less than a matcher: only the rules whose
-        # anchor word occurs run, each once over the whole document (given a sentence, a
-        # matcher first copies it into a new Doc)
-        present = set(numpy.unique(doc.to_array([LEMMA, LOWER])).tolist()) if len(doc) else set()
+        # words all occur in one sentence run, and only on such sentences
+        words = _SentenceWords.of(doc)
         found: list[tuple[int, int, Rule, dict[str, Token]]] = []
         for need, matcher, by_id in compiled:
-            if any(words.isdisjoint(present) for words in need):
+            if any(w.isdisjoint(words.present) for w in need):
                 continue
             if self.matcher_kind == "dependency":
-                for match_id, token_ids in matcher(doc):
-                    rule = by_id[match_id]
+                for offset, token_ids, rule in _dependency_matches(
+                    doc, matcher, by_id, need, words
+                ):
                     nodes = {
-                        node["RIGHT_ID"]: doc[i]
+                        node["RIGHT_ID"]: doc[offset + i]
                         for node, i in zip(rule.pattern, token_ids, strict=True)
                     }
-                    found.append((token_ids[0], min(token_ids), rule, nodes))
+                    ids = [offset + i for i in token_ids]
+                    found.append((ids[0], min(ids), rule, nodes))
             else:
                 # the token matcher checks every word list of every pattern at each token it
                 # is given: only the sentences that hold an anchor word are given to it
@@ -284,6 +285,56 @@ class RuleSet:
             sent = doc[anchor].sent
             if all(sent.start <= t.i < sent.end for t in nodes.values()):
                 yield Match(rule, nodes, sent)
+
+
+class _SentenceWords:
+    """The lemma and lower-case hashes of a document and of each of its sentences."""
+
+    _last: _SentenceWords | None = None  # every pattern file asks about the same document
+
+    @classmethod
+    def of(cls, doc: Doc) -> _SentenceWords:
+        last = cls._last
+        if last is None or last.doc is not doc:
+            last = cls._last = cls(doc)
+        return last
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.array = doc.to_array([LEMMA, LOWER]) if len(doc) else numpy.zeros((0, 2), "uint64")
+        self.present = set(numpy.unique(self.array).tolist())
+        self._sents: list[tuple[Span, set[int]]] | None = None
+
+    def sentences(self) -> list[tuple[Span, set[int]]]:
+        if self._sents is None:
+            self._sents = [
+                (sent, set(numpy.unique(self.array[sent.start : sent.end]).tolist()))
+                for sent in self.doc.sents
+            ]
+        return self._sents
+
+
+# A dependency matcher goes over every token of what it is given (and copies a sentence
+# into a new Doc first): the sentences a group needs are given one by one only while they
+# hold less than this share of the document.
+_SENTENCE_SHARE = 0.5
+
+
+def _dependency_matches(
+    doc: Doc, matcher: Any, by_id: dict[int, Rule], need: tuple, words: _SentenceWords
+) -> Iterator[tuple[int, list[int], Rule]]:
+    """(offset, token ids from the offset, rule) of a dependency matcher's matches."""
+    if need:
+        sents = [
+            s for s, hashes in words.sentences() if all(not w.isdisjoint(hashes) for w in need)
+        ]
+        if sum(len(s) for s in sents) < _SENTENCE_SHARE * len(doc):
+            for sent in sents:
+                for match_id, token_ids in matcher(sent):
+                    yield sent.start, token_ids, by_id[match_id]
+            return
+    for match_id, token_ids in matcher(doc):
+        yield 0, token_ids, by_id[match_id]
 
 
 def with_heads(match: Match) -> dict[str, Token]:
