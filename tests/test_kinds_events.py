@@ -235,10 +235,6 @@ def test_what_a_person_receives_is_no_guest():
     assert events("The composer received an Oscar in 1983 for the film's score.") == []
 
 
-def test_a_visit_whose_only_party_is_the_place_is_no_meeting():
-    assert events("Exiles may make one visit to Cuba every three years.") == []
-
-
 def test_a_match_is_no_meeting():
     text = "South Korea will meet China in the final of the East Asian Championship."
     assert events(text) == []

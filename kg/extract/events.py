@@ -36,7 +36,9 @@ VERB_RULES = "event_verbs"
 CLAUSE_RULES = "event_clauses"
 _ENCOUNTERS = frozenset({"Meeting", "PhoneCall"})
 _TESTS = frozenset({"MissileTest", "NuclearTest"})
-_GUEST_CLASSES = frozenset({"Person", "Country", "InternationalOrganization", "GovernmentBody"})
+_GUEST_CLASSES = frozenset(
+    {"Person", "Country", "Organization", "InternationalOrganization", "GovernmentBody"}
+)
 
 
 @cache
@@ -125,10 +127,6 @@ class EventExtractor:
             actors = len(event.participants) + (event.agent is not None)
             if event.type in _ENCOUNTERS and actors < 2 and event.location is None:
                 continue
-            if event.type in _ENCOUNTERS and event.participants and event.agent is None:
-                # "one visit to Cuba every three years": only the place itself took part
-                if event.participants <= _place_keys(ctx, event.location):
-                    continue
             yield event
 
     # -- triggers -------------------------------------------------------------
@@ -449,8 +447,9 @@ class EventExtractor:
                 out += self._subject_actors(ctx, verb)
             if kind in {"MilitaryExercise", "Meeting"} and noun.dep_ == "dobj":
                 out += self._prep_actors(ctx, verb, {"with"})
-        if kind in _ENCOUNTERS and noun.dep_ == "pobj" and noun.head.dep_ == "prep":
-            # "X told Y in a phone call", "assured Y during the meeting": whom X addressed
+        if kind == "PhoneCall" and noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+            # "X told Y in a phone call": whom X addressed (at a meeting, whom a speaker
+            # addresses is often not one who met)
             addressed = [c for c in verb.children if c.dep_ in {"dobj", "dative"}]
             out += [e for c in addressed for n in (c, *c.conjuncts) if (e := self._actor(ctx, n))]
         if subject:
@@ -1248,15 +1247,6 @@ def _day(ctx: DocContext, anchor: Token) -> dt.date | None:
 
 def _spoken_of_as_possible(noun: Token) -> bool:
     return any(c.lower_ in _words("event_possible_modifiers") for c in noun.children)
-
-
-def _place_keys(ctx: DocContext, key: str | None) -> set[str]:
-    """The keys a meeting's place stands for: itself and its country."""
-    if key is None:
-        return set()
-    place = ctx.found.entities.get(key)
-    country = ctx.as_country(place) if place is not None else None
-    return {key} | ({country.key} if country is not None else set())
 
 
 def _goes_on(visit: _Draft, draft: _Draft) -> bool:
