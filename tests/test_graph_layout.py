@@ -171,3 +171,10 @@ def test_a_graph_of_one_document_holds_what_it_alone_says(articles: list[Path]) 
     assert labels == {"Brazil"}
     assert alone.documents() == ["brazil-note.txt"]
     assert named_graphs(alone.dataset) == {descriptions_graph(), document_iri("brazil-note.txt")}
+
+
+def test_the_size_of_a_graph_counts_each_distinct_triple_once(articles: list[Path]) -> None:
+    graph = kg.build(articles).graph
+    union = {(s, p, o) for s, p, o, _ in graph.quads()}
+    assert len(graph) == len(union) > 0
+    assert count(graph, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == len(union)
