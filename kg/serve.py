@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
@@ -153,6 +154,8 @@ class Endpoint:
     def dispatch(self, request: Request) -> Response:
         if request.path in ("/", "/index.html"):
             return Response(self.page, content_type="text/html; charset=utf-8")
+        if request.path == "/view":
+            return self.view(request)
         if request.path not in ("/sparql", "/query", "/update"):
             return Response("not found: the endpoint is /sparql\n", 404, content_type=TEXT)
         if request.method == "GET":
@@ -203,6 +206,39 @@ class Endpoint:
             response.headers["Geokg-Truncated"] = "true"
         response.vary.add("Accept")
         return response
+
+    def view(self, request: Request) -> Response:
+        """``/view?query=CONSTRUCT ...``: the interactive page of the graph a CONSTRUCT or
+        DESCRIBE query gives (the same page as ``kg draw -o graph.html``)."""
+        source = request.args if request.method == "GET" else request.form
+        sparql = source.get("query")
+        if not sparql:
+            return _text(400, "give a CONSTRUCT or DESCRIBE 'query'")
+        try:
+            if is_update(sparql):
+                return _text(400, "this is an update, not a CONSTRUCT or DESCRIBE query")
+            check_query(sparql, name="query")
+        except QueryError as exc:
+            return _text(403 if "SERVICE" in str(exc) else 400, str(exc))
+        job = serve_worker.Request(
+            sparql=sparql,
+            default_graphs=[],
+            named_graphs=[],
+            results_type="application/sparql-results+json",
+            graph_type="application/n-triples",
+            max_rows=self.limits.max_rows,
+        )
+        answer = self.pool.run(job, self.limits.timeout)
+        if answer.status != 200:
+            return Response(answer.body, answer.status, content_type=answer.content_type)
+        if not answer.content_type.startswith("application/n-triples"):
+            return _text(400, "only a CONSTRUCT or DESCRIBE query gives a graph to view")
+        from kg.explore.page import page_html
+
+        graph = ox.Store()
+        graph.load(answer.body, format=ox.RdfFormat.N_TRIPLES)
+        page = page_html(graph, title=source.get("title") or "geokg: query result")
+        return Response(page, content_type="text/html; charset=utf-8")
 
     def update(self, sparql: str) -> Response:
         if self.updates is None:

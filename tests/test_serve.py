@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -200,3 +201,24 @@ def test_updates_are_written_when_allowed(tmp_path: Path) -> None:
         assert [b["o"]["value"] for b in json.loads(body)["results"]["bindings"]] == ["hello"]
     finally:
         running.stop()
+
+
+VIEW = """PREFIX gk: <https://w3id.org/geokg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?d a gk:Deployment ; gk:sendingCountry ?s ; gk:hostCountry ?h ; gk:troopCount ?n .
+            ?s a gk:Country ; rdfs:label ?sl . ?h a gk:Country ; rdfs:label ?hl }
+WHERE { ?d a gk:Deployment ; gk:sendingCountry ?s ; gk:hostCountry ?h ; gk:troopCount ?n .
+        ?s rdfs:label ?sl . ?h rdfs:label ?hl }"""
+
+
+def test_a_construct_result_is_shown_as_the_interactive_page(server: Server, store: Path) -> None:
+    status, headers, body = post(server.url + "view", {"query": VIEW})
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    page = body.decode()
+    assert "vis.Network" in page or "vis-network" in page  # the interactive view itself
+    assert all(name in page for name in expected_countries(store))
+    assert not re.search(r"(src|href)\s*=\s*[\"']?https?:", page)  # nothing from outside
+    status, _, body = post(server.url + "view", {"query": COUNTRIES})
+    assert status == 400 and b"CONSTRUCT" in body
+    service = "CONSTRUCT { ?s ?p ?o } WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    assert post(server.url + "view", {"query": service})[0] == 403
