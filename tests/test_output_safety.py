@@ -101,7 +101,10 @@ def test_two_readers_can_open_one_store_at_once(tmp_path: Path) -> None:
     graph_of("doc-a").save(out)
     first, second = rdf_io.open_store(out), rdf_io.open_store(out)
     assert len(first) == len(second) > 0
-    assert len(read_quads(out)) == len(first)  # and a third, while both are open
+    from kg.rdf.store import content_quads
+
+    # and a third, while both are open (the graph read back leaves the store's claim counts)
+    assert len(read_quads(out)) == len(list(content_quads(first))) > 0
 
 
 def test_a_read_only_folder_is_one_line(tmp_path: Path) -> None:

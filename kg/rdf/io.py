@@ -194,11 +194,12 @@ def open_store(path: str | Path) -> ox.Store:
 def _read_store(path: Path) -> list[Quad]:
     if path.is_dir() and not any(path.iterdir()):
         return []
-    from kg.rdf.store import reading
+    from kg.rdf.store import content_quads, reading
 
     try:
         with reading(path) as store:
-            return [from_ox_quad(q) for q in store.quads_for_pattern(None, None, None, None)]
+            # the claim counts are the store's own index, not part of the graph
+            return [from_ox_quad(q) for q in content_quads(store)]
     except OSError as exc:
         raise InputError(str(path), f"cannot read graph store: {exc}") from exc
 
